@@ -1,0 +1,232 @@
+// csapp/socket.hpp - connecting, listening and accepting, as the echo servers need them.
+//
+// The core functions report through a std::error_code and never throw, so the book face
+// (open_clientfd returns -1 or -2) and the C++ face (connect_to throws) share them.
+// Resolver failures get their own error category, because getaddrinfo's codes are not
+// errno values.
+//
+// Where this differs from the book, and why:
+//   - listen_on / open_listenfd bind a dual-stack IPv6 socket when the kernel has IPv6, so
+//     clients reach it over 127.0.0.1 and ::1 alike, and never pass AI_ADDRCONFIG, which
+//     finds no address at all on a machine whose only interface is loopback;
+//   - accept retries EINTR and the errors that mean "that one connection died before we
+//     took it" (ECONNABORTED, EPROTO), instead of ending the server;
+//   - when the process is out of descriptors (EMFILE/ENFILE), the waiting client is taken
+//     with a descriptor held in reserve and closed at once: that client is dropped, the
+//     server lives on, and the listening socket does not stay readable forever (which
+//     would turn an event loop into a busy loop).
+#pragma once
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstdint>
+#include <fcntl.h>
+#include <mutex>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <string>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <system_error>
+#include <unistd.h>
+
+#include "error.hpp"
+#include "fd.hpp"
+
+namespace csapp {
+
+// getaddrinfo/getnameinfo error codes (EAI_*), with gai_strerror's messages.
+inline const std::error_category& gai_category() noexcept {
+  struct category final : std::error_category {
+    const char* name() const noexcept override { return "getaddrinfo"; }
+    std::string message(int code) const override { return ::gai_strerror(code); }
+  };
+  static const category instance;
+  return instance;
+}
+
+// A resolver result as an error_code: EAI_SYSTEM means "look at errno".
+inline std::error_code gai_error_code(int rc) noexcept {
+  if (rc == EAI_SYSTEM) return {errno, std::generic_category()};
+  return {rc, gai_category()};
+}
+
+// connect(2) that survives a signal. An interrupted connect goes on in the background, and
+// calling connect again would fail with EALREADY; so wait for it to finish and read its
+// outcome instead. 0, or -1 with errno.
+inline int connect_uninterrupted(int fd, const sockaddr* addr, socklen_t len) noexcept {
+  if (::connect(fd, addr, len) == 0) return 0;
+  if (errno != EINTR) return -1;
+  pollfd pfd{fd, POLLOUT, 0};
+  if (retry_on_eintr([&] { return ::poll(&pfd, 1, -1); }) < 0) return -1;
+  int err = 0;
+  socklen_t errlen = sizeof err;
+  if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &errlen) < 0) return -1;
+  if (err != 0) {
+    errno = err;
+    return -1;
+  }
+  return 0;
+}
+
+// Opens a connection to host:port (port is numeric). Returns the descriptor, or -1 with
+// `ec` set: a generic errno (the last address's failure) or a gai_category code.
+inline int open_client(const char* host, const char* port, std::error_code& ec) noexcept {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICSERV;
+  addrinfo* list = nullptr;
+  if (const int rc = ::getaddrinfo(host, port, &hints, &list); rc != 0) {
+    ec = gai_error_code(rc);
+    return -1;
+  }
+  int err = ECONNREFUSED;
+  int fd = -1;
+  for (addrinfo* p = list; p != nullptr && fd < 0; p = p->ai_next) {
+    unique_fd sock(::socket(p->ai_family, p->ai_socktype, p->ai_protocol));
+    if (sock && connect_uninterrupted(sock.get(), p->ai_addr, p->ai_addrlen) == 0)
+      fd = sock.release();
+    else
+      err = errno;
+  }
+  ::freeaddrinfo(list);
+  if (fd < 0) ec = {err, std::generic_category()};
+  return fd;
+}
+
+namespace detail {
+
+// One descriptor kept open for the moment the process runs out of them (see the top of
+// this file). Shared by every thread, so it has a lock.
+struct reserve_fd {
+  std::mutex lock;  // guards fd
+  int fd = -1;      // an open /dev/null, or -1 while lent out or unavailable
+};
+
+inline reserve_fd& reserve() noexcept {
+  static reserve_fd instance;
+  return instance;
+}
+
+inline void keep_reserve_fd() noexcept {
+  reserve_fd& r = reserve();
+  std::lock_guard<std::mutex> guard(r.lock);
+  if (r.fd < 0) r.fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+// Takes one waiting connection with the reserve descriptor and closes it. False when there
+// was no reserve to spend.
+inline bool drop_one_connection(int listenfd) noexcept {
+  reserve_fd& r = reserve();
+  std::lock_guard<std::mutex> guard(r.lock);
+  if (r.fd < 0) return false;
+  ::close(r.fd);
+  const int conn = ::accept(listenfd, nullptr, nullptr);
+  if (conn >= 0) ::close(conn);
+  r.fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  return true;
+}
+
+}  // namespace detail
+
+// Opens a socket listening on every local address at `port` ("0": the kernel picks one;
+// see local_port). Returns the descriptor, or -1 with `ec` set as for open_client.
+inline int open_listener(const char* port, int backlog, std::error_code& ec) noexcept {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* list = nullptr;
+  if (const int rc = ::getaddrinfo(nullptr, port, &hints, &list); rc != 0) {
+    ec = gai_error_code(rc);
+    return -1;
+  }
+  int err = EADDRNOTAVAIL;
+  int fd = -1;
+  // IPv6 first: with IPV6_V6ONLY off, one socket takes IPv4 clients too.
+  for (const int family : {AF_INET6, AF_INET}) {
+    for (addrinfo* p = list; p != nullptr && fd < 0; p = p->ai_next) {
+      if (p->ai_family != family) continue;
+      unique_fd sock(::socket(p->ai_family, p->ai_socktype, p->ai_protocol));
+      const int on = 1;
+      const int off = 0;
+      // SO_REUSEADDR: a restarted server can bind while old connections sit in TIME_WAIT.
+      if (sock && ::setsockopt(sock.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == 0 &&
+          (family != AF_INET6 ||
+           ::setsockopt(sock.get(), IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) == 0) &&
+          ::bind(sock.get(), p->ai_addr, p->ai_addrlen) == 0 &&
+          ::listen(sock.get(), backlog) == 0)
+        fd = sock.release();
+      else
+        err = errno;
+    }
+  }
+  ::freeaddrinfo(list);
+  if (fd < 0) ec = {err, std::generic_category()};
+  return fd;
+}
+
+
+// accept(2) for servers: returns a connected descriptor, or -1 with errno. Retries what
+// only concerns one client (see the top of this file). A non-blocking listening socket
+// with nobody waiting returns -1 with EAGAIN, so an event loop gets control back.
+inline int accept_client(int listenfd, sockaddr* addr, socklen_t* addrlen) noexcept {
+  detail::keep_reserve_fd();
+  const socklen_t room = addrlen != nullptr ? *addrlen : 0;
+  for (;;) {
+    if (addrlen != nullptr) *addrlen = room;  // a failed try may have changed it
+    const int fd = ::accept(listenfd, addr, addrlen);
+    if (fd >= 0) return fd;
+    switch (errno) {
+      case EINTR:
+      case ECONNABORTED:
+      case EPROTO:
+        continue;
+      case EMFILE:
+      case ENFILE:
+        if (!detail::drop_one_connection(listenfd)) {
+          // No reserve either (another thread took the freed slot): back off briefly
+          // rather than spin on a socket that stays readable.
+          ::poll(nullptr, 0, 10);
+        }
+        continue;
+      default:
+        return -1;
+    }
+  }
+}
+
+// The port a socket is bound to (how a server started on port 0 learns its port).
+inline std::uint16_t local_port(int fd) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) < 0)
+    throw_errno("getsockname");
+  if (addr.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
+  return ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+}
+
+// ---- The C++ face: owned descriptors, exceptions on failure ----
+
+inline unique_fd connect_to(const char* host, const char* port) {
+  std::error_code ec;
+  unique_fd fd(open_client(host, port, ec));
+  if (!fd) throw std::system_error(ec, std::string("connect to ") + host + ":" + port);
+  return fd;
+}
+
+inline unique_fd listen_on(const char* port, int backlog = 1024) {
+  std::error_code ec;
+  unique_fd fd(open_listener(port, backlog, ec));
+  if (!fd) throw std::system_error(ec, std::string("listen on port ") + port);
+  return fd;
+}
+
+inline unique_fd accept_from(int listenfd, sockaddr_storage* peer = nullptr) {
+  socklen_t len = sizeof(sockaddr_storage);
+  return checked_fd(accept_client(listenfd, reinterpret_cast<sockaddr*>(peer),
+                                  peer != nullptr ? &len : nullptr),
+                    "accept");
+}
+
+}  // namespace csapp
