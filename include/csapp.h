@@ -111,14 +111,9 @@ inline bool peer_gone(int err) noexcept { return err == ECONNRESET || err == EPI
 [[noreturn]] inline void gai_error(int code, const char* msg) {
   csapp::fail(msg, gai_strerror(code));
 }
-[[noreturn]] inline void app_error(const char* msg) {
-  csapp::report(msg, "application error");
-  exit(1);
-}
-[[noreturn]] inline void dns_error(const char* msg) {
-  csapp::report(msg, "host lookup failed");
-  exit(1);
-}
+// These two carry no errno: the message is the whole report.
+[[noreturn]] inline void app_error(const char* msg) { csapp::fail(msg, nullptr); }
+[[noreturn]] inline void dns_error(const char* msg) { csapp::fail(msg, nullptr); }
 
 /* ---------------------------------------------------------------------------------------
  * Process control
@@ -611,14 +606,14 @@ inline int open_listenfd(const char* port) {
 
 inline int Open_clientfd(const char* hostname, const char* port) {
   const int fd = open_clientfd(hostname, port);
-  if (fd == -2) app_error("Open_clientfd error");
+  if (fd == -2) app_error("Open_clientfd error: cannot resolve the address (see above)");
   if (fd < 0) unix_error("Open_clientfd error");
   return fd;
 }
 
 inline int Open_listenfd(const char* port) {
   const int fd = open_listenfd(port);
-  if (fd == -2) app_error("Open_listenfd error");
+  if (fd == -2) app_error("Open_listenfd error: cannot resolve the address (see above)");
   if (fd < 0) unix_error("Open_listenfd error");
   return fd;
 }

@@ -44,12 +44,13 @@ auto retry_on_eintr(Call&& call) noexcept(noexcept(call())) {
   return rc;
 }
 
-// Writes "msg: reason\n" to stderr in a single write(2). Keeps errno unchanged.
+// Writes "msg: reason\n" (or "msg\n" when reason is null) to stderr in a single write(2).
+// Keeps errno unchanged.
 inline void report(const char* msg, const char* reason) noexcept {
   const int saved = errno;
   char line[1024];
   std::size_t used = 0;
-  for (const char* part : {msg, ": ", reason, "\n"}) {
+  for (const char* part : {msg, reason != nullptr ? ": " : "", reason != nullptr ? reason : "", "\n"}) {
     const std::size_t len = std::strlen(part);
     const std::size_t room = sizeof line - 1 - used;  // keep room for the final newline
     const std::size_t take = len < room ? len : room;

@@ -1,0 +1,228 @@
+// Tests for include/csapp.h, the book face: the book's names, constants and return
+// conventions, the exit-on-failure policy (status 1, "msg: reason"), and each deliberate
+// deviation that is not already proved by the test of the C++ header underneath.
+#include "csapp.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <thread>
+
+#include "support/support.hpp"
+
+using test_support::run_in_child;
+
+TEST_CASE("book.constants and types have the book's values") {
+  CHECK(MAXLINE == 8192);
+  CHECK(MAXBUF == 8192);
+  CHECK(LISTENQ == 1024);
+  CHECK(RIO_BUFSIZE == 8192);
+  CHECK((DEF_MODE & ~DEF_UMASK) == 0644);  // the parentheses in the macros matter here
+  CHECK(sizeof(SA) == sizeof(struct sockaddr));
+  rio_t rio;
+  rio_readinitb(&rio, 5);
+  CHECK(rio.rio_fd == 5);
+  CHECK(rio.rio_cnt == 0);
+  CHECK(rio.rio_bufptr == rio.rio_buf);
+  CHECK(sizeof rio.rio_buf == RIO_BUFSIZE);
+  handler_t* handler = SIG_DFL;
+  CHECK((handler == SIG_DFL));
+}
+
+TEST_CASE("book.Malloc Calloc and Realloc results assign to typed pointers as in C") {
+  int* numbers = Malloc(4 * sizeof(int));
+  for (int i = 0; i < 4; ++i) numbers[i] = i * i;
+  numbers = Realloc(numbers, 1000 * sizeof(int));
+  CHECK(numbers[3] == 9);  // realloc keeps the contents
+  char* zeros = Calloc(64, 1);
+  CHECK(std::string(zeros, 64) == std::string(64, '\0'));
+  struct sockaddr_in* addr = Malloc(sizeof(struct sockaddr_in));
+  void* untyped = Malloc(1);
+  Free(numbers);
+  Free(zeros);
+  Free(addr);
+  Free(untyped);
+  Free(Malloc(16));  // straight into Free, through void *
+}
+
+TEST_CASE("book.gai_error coexists with glibc's gai_error(struct gaicb *)") {
+  void (*book)(int, const char*) = gai_error;
+  int (*glibc)(struct gaicb*) = gai_error;
+  CHECK((book != nullptr));
+  CHECK((glibc != nullptr));
+  const auto r = run_in_child([] { gai_error(EAI_NONAME, "Getaddrinfo error"); });
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == std::string("Getaddrinfo error: ") + gai_strerror(EAI_NONAME) + "\n");
+}
+
+TEST_CASE("book.error handlers print 'msg: reason' on stderr and exit with status 1") {
+  SUBCASE("unix_error uses errno") {
+    const auto r = run_in_child([] {
+      errno = ENOENT;
+      unix_error("Open error");
+    });
+    CHECK(r.exit_code == 1);
+    CHECK(r.err == std::string("Open error: ") + strerror(ENOENT) + "\n");
+  }
+  SUBCASE("posix_error uses the code it is given") {
+    const auto r = run_in_child([] { posix_error(EAGAIN, "Pthread_create error"); });
+    CHECK(r.exit_code == 1);
+    CHECK(r.err == std::string("Pthread_create error: ") + strerror(EAGAIN) + "\n");
+  }
+  SUBCASE("app_error and dns_error print the message alone") {
+    const auto app = run_in_child([] { app_error("add_client error: Too many clients"); });
+    CHECK(app.exit_code == 1);
+    CHECK(app.err == "add_client error: Too many clients\n");
+    const auto dns = run_in_child([] { dns_error("Gethostbyname error"); });
+    CHECK(dns.exit_code == 1);
+    CHECK(dns.err == "Gethostbyname error\n");
+  }
+}
+
+TEST_CASE("book.wrappers name the failing call and exit 1") {
+  struct failing {
+    const char* expected;     // the whole line on stderr
+    void (*call)();           // the failing wrapper call
+  };
+  static const std::string no_such_file = std::string("Open error: ") + strerror(ENOENT) + "\n";
+  static const std::string bad_fd = std::string("Close error: ") + strerror(EBADF) + "\n";
+  static const std::string no_child = std::string("Waitpid error: ") + strerror(ECHILD) + "\n";
+  const failing cases[] = {
+      {no_such_file.c_str(), [] { Open("/nonexistent/dir/file", O_RDONLY, 0); }},
+      {bad_fd.c_str(), [] { Close(-1); }},
+      {no_child.c_str(), [] { Waitpid(-1, nullptr, 0); }},
+      {"Inet_pton error: invalid dotted-decimal address\n",
+       [] {
+         struct in_addr addr;
+         Inet_pton(AF_INET, "300.1.2.3", &addr);
+       }},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.expected);
+    const auto r = run_in_child(c.call);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err == c.expected);
+  }
+}
+
+TEST_CASE("book.the ends of streams are not errors: Fgets, Readdir, Read at EOF") {
+  const auto r = run_in_child([] {
+    FILE* empty = Fopen("/dev/null", "r");
+    char line[16];
+    if (Fgets(line, sizeof line, empty) != nullptr) _exit(3);
+    Fclose(empty);
+    DIR* dir = Opendir("/");
+    int entries = 0;
+    while (Readdir(dir) != nullptr) ++entries;
+    Closedir(dir);
+    if (entries == 0) _exit(4);
+    const int fd = Open("/dev/null", O_RDONLY, 0);
+    if (Read(fd, line, sizeof line) != 0) _exit(5);
+    Close(fd);
+  });
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
+}
+
+TEST_CASE("book.Select interrupted by a signal returns 0 with empty sets instead of exiting") {
+  auto [read_end, write_end] = test_support::pipe_pair();
+  test_support::interrupter interrupter;
+  std::atomic<int> result{-2};
+  std::atomic<bool> set_cleared{false};
+  std::atomic<pid_t> tid{0};
+  std::thread waiter([&, fd = read_end.get()] {
+    tid = test_support::this_thread_id();
+    fd_set ready;
+    FD_ZERO(&ready);
+    FD_SET(fd, &ready);
+    result = Select(fd + 1, &ready, nullptr, nullptr, nullptr);
+    set_cleared = !FD_ISSET(fd, &ready);
+  });
+  REQUIRE(test_support::wait_for([&] { return tid.load() != 0; }));
+  CHECK(interrupter.interrupt(waiter.native_handle(), tid.load()));
+  waiter.join();
+  CHECK(result.load() == 0);
+  CHECK(set_cleared.load());
+}
+
+TEST_CASE("book.Sigsuspend returns after a handler runs instead of exiting") {
+  const auto r = run_in_child([] {
+    static volatile sig_atomic_t got = 0;
+    Signal(SIGUSR1, [](int) { got = 1; });
+    sigset_t block, previous;
+    Sigemptyset(&block);
+    Sigaddset(&block, SIGUSR1);
+    Sigprocmask(SIG_BLOCK, &block, &previous);
+    Kill(getpid(), SIGUSR1);  // stays pending until Sigsuspend unblocks it
+    if (Sigsuspend(&previous) != -1 || !got) _exit(3);
+    Sigprocmask(SIG_SETMASK, &previous, nullptr);
+    if (Sigismember(&block, SIGUSR1) != 1) _exit(4);
+  });
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
+}
+
+TEST_CASE("book.a client that closes early does not kill the server: Rio_writen survives EPIPE") {
+  // In a child with SIGPIPE at its default action, as in a student's server.
+  const auto r = run_in_child([] {
+    auto [client, server] = test_support::loopback_pair();
+    client.reset();
+    const std::string reply(64 * 1024, 'r');
+    // The first write may still be accepted by the kernel; later ones meet the closed peer.
+    for (int i = 0; i < 20; ++i) Rio_writen(server.get(), reply.data(), reply.size());
+    sio_puts("still alive\n");
+  });
+  CHECK(r.term_signal == 0);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "still alive\n");
+  CHECK(r.err.empty());
+}
+
+TEST_CASE("book.the book's echo loop is byte-exact over pipelined lines, NUL bytes and long lines") {
+  auto [client, server] = test_support::socket_pair();
+  std::string input = "a\nbb\n";
+  input += std::string("with\0nul\n", 9);
+  input += std::string(8191, 'p') + "\n" + std::string(8192, 'q') + "\n" + std::string(20000, 'r') + "\n";
+  input += "tail without newline";
+  std::thread echo([fd = server.get()] {
+    rio_t rio;
+    char buf[MAXLINE];
+    ssize_t n;
+    Rio_readinitb(&rio, fd);
+    while ((n = Rio_readlineb(&rio, buf, MAXLINE)) != 0) Rio_writen(fd, buf, static_cast<size_t>(n));
+  });
+  std::string output(input.size(), '\0');
+  std::thread reader([&, fd = client.get()] { CHECK(Rio_readn(fd, output.data(), output.size()) == static_cast<ssize_t>(input.size())); });
+  Rio_writen(client.get(), input.data(), input.size());
+  ::shutdown(client.get(), SHUT_WR);
+  reader.join();
+  echo.join();
+  CHECK(output == input);
+}
+
+TEST_CASE("book.open_listenfd reports a busy port as -1 and a bad port as -2") {
+  const int first = open_listenfd("0");
+  REQUIRE(first >= 0);
+  const std::string port = std::to_string(csapp::local_port(first));
+  errno = 0;
+  CHECK(open_listenfd(port.c_str()) == -1);
+  CHECK(errno == EADDRINUSE);
+  Close(first);
+
+  const auto r = run_in_child([] {
+    if (open_listenfd("not-a-port") != -2) _exit(3);
+  });
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("open_listenfd: getaddrinfo failed (port not-a-port)") == 0);
+}
+
+TEST_CASE("book.Signal installs with SA_RESTART and returns the previous handler") {
+  handler_t* const mine = [](int) {};
+  CHECK((Signal(SIGUSR2, mine) == SIG_DFL));
+  struct sigaction now {};
+  sigaction(SIGUSR2, nullptr, &now);
+  CHECK((now.sa_handler == mine));
+  CHECK((now.sa_flags & SA_RESTART) != 0);
+  CHECK((Signal(SIGUSR2, SIG_IGN) == mine));
+  Signal(SIGUSR2, SIG_DFL);
+}
