@@ -121,6 +121,9 @@ inline bool drop_one_connection(int listenfd) noexcept {
   reserve_fd& r = reserve();
   std::lock_guard<std::mutex> guard(r.lock);
   if (r.fd < 0) return false;
+  // Another thread may have taken the waiting client already; never block holding the lock.
+  pollfd waiting{listenfd, POLLIN, 0};
+  if (::poll(&waiting, 1, 0) != 1) return true;
   ::close(r.fd);
   const int conn = ::accept(listenfd, nullptr, nullptr);
   if (conn >= 0) ::close(conn);
