@@ -121,7 +121,8 @@ inline bool drop_one_connection(int listenfd) noexcept {
   reserve_fd& r = reserve();
   std::lock_guard<std::mutex> guard(r.lock);
   if (r.fd < 0) return false;
-  // Another thread may have taken the waiting client already; never block holding the lock.
+  // The caller saw a client waiting; if another thread took it since, do not sleep in
+  // accept holding the lock.
   pollfd waiting{listenfd, POLLIN, 0};
   if (::poll(&waiting, 1, 0) != 1) return true;
   ::close(r.fd);
@@ -129,6 +130,17 @@ inline bool drop_one_connection(int listenfd) noexcept {
   if (conn >= 0) ::close(conn);
   r.fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   return true;
+}
+
+// Waits until a client is waiting on listenfd. Out of descriptors, accept fails at once
+// whether or not anyone waits, so this is what keeps the retry loop from spinning. A
+// non-blocking listener does not wait: false with EAGAIN when nobody is there.
+inline bool wait_for_client(int listenfd) noexcept {
+  const bool nonblocking = (::fcntl(listenfd, F_GETFL) & O_NONBLOCK) != 0;
+  pollfd waiting{listenfd, POLLIN, 0};
+  const int ready = retry_on_eintr([&] { return ::poll(&waiting, 1, nonblocking ? 0 : -1); });
+  if (ready == 0) errno = EAGAIN;
+  return ready > 0;
 }
 
 }  // namespace detail
@@ -166,9 +178,9 @@ inline int open_listener(const char* port, int backlog, std::error_code& ec) noe
   }
   ::freeaddrinfo(list);
   if (fd < 0) ec = {err, std::generic_category()};
+  else detail::keep_reserve_fd();  // now, while descriptors are still available
   return fd;
 }
-
 
 // accept(2) for servers: returns a connected descriptor, or -1 with errno. Retries what
 // only concerns one client (see the top of this file). A non-blocking listening socket
@@ -187,11 +199,11 @@ inline int accept_client(int listenfd, sockaddr* addr, socklen_t* addrlen) noexc
         continue;
       case EMFILE:
       case ENFILE:
-        if (!detail::drop_one_connection(listenfd)) {
-          // No reserve either (another thread took the freed slot): back off briefly
-          // rather than spin on a socket that stays readable.
-          ::poll(nullptr, 0, 10);
-        }
+        if (!detail::wait_for_client(listenfd)) return -1;
+        if (addrlen != nullptr) *addrlen = room;
+        if (const int late = ::accept(listenfd, addr, addrlen); late >= 0) return late;  // freed meanwhile
+        if ((errno == EMFILE || errno == ENFILE) && !detail::drop_one_connection(listenfd))
+          ::poll(nullptr, 0, 10);  // no reserve (another thread holds the freed slot): back off
         continue;
       default:
         return -1;

@@ -1,0 +1,712 @@
+// Tests for csapp/socket.hpp and the book's socket helpers in csapp.h: dual-stack listening,
+// resolver and connection failures, and an accept that survives what only concerns one
+// client (a connection that died in the queue, a signal, running out of descriptors).
+//
+// The program is linked with -Wl,--wrap=accept and -Wl,--wrap=connect, so every accept(2)
+// and connect(2) made from this file goes through the wrappers below. By default they pass
+// straight through; a test can queue errno values for accept to fail with (the only
+// deterministic way to produce ECONNABORTED or EPROTO) and can see what the real calls
+// returned (proof that a signal really interrupted them).
+#include <csapp/socket.hpp>
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <fcntl.h>
+#include <initializer_list>
+#include <mutex>
+#include <netinet/in.h>
+#include <string>
+#include <sys/resource.h>
+#include <system_error>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "csapp.h"
+#include "support/support.hpp"
+
+// ---- The accept/connect wrappers ----
+
+extern "C" int __real_accept(int fd, sockaddr* addr, socklen_t* addrlen);
+extern "C" int __real_connect(int fd, const sockaddr* addr, socklen_t addrlen);
+
+namespace {
+
+struct accept_faults {
+  std::mutex lock;            // guards pending
+  std::deque<int> pending;    // errno values the next accept calls fail with, in order
+  std::atomic<int> real{0};   // calls that reached the real accept(2)
+  std::atomic<int> eintr{0};  // real accept(2) calls that failed with EINTR
+};
+
+accept_faults& faults() {
+  static accept_faults instance;
+  return instance;
+}
+
+std::atomic<int> connect_eintr{0};  // real connect(2) calls that failed with EINTR
+
+// Queues failures for accept for the length of a test, and clears them afterwards so that
+// the wrapper is a plain pass-through for everything else.
+struct inject_accept_failures {
+  explicit inject_accept_failures(std::initializer_list<int> errnos) {
+    std::lock_guard<std::mutex> guard(faults().lock);
+    faults().pending.assign(errnos);
+    faults().real = 0;
+    faults().eintr = 0;
+  }
+  ~inject_accept_failures() {
+    std::lock_guard<std::mutex> guard(faults().lock);
+    faults().pending.clear();
+  }
+  static std::size_t left() {
+    std::lock_guard<std::mutex> guard(faults().lock);
+    return faults().pending.size();
+  }
+};
+
+}  // namespace
+
+extern "C" int __wrap_accept(int fd, sockaddr* addr, socklen_t* addrlen) {
+  {
+    std::lock_guard<std::mutex> guard(faults().lock);
+    if (!faults().pending.empty()) {
+      const int err = faults().pending.front();
+      faults().pending.pop_front();
+      // A failed accept may leave *addrlen changed; the caller must not trust it.
+      if (addrlen != nullptr) *addrlen = 0;
+      errno = err;
+      return -1;
+    }
+  }
+  faults().real.fetch_add(1);
+  const int rc = __real_accept(fd, addr, addrlen);
+  if (rc < 0 && errno == EINTR) faults().eintr.fetch_add(1);
+  return rc;
+}
+
+extern "C" int __wrap_connect(int fd, const sockaddr* addr, socklen_t addrlen) {
+  const int rc = __real_connect(fd, addr, addrlen);
+  if (rc < 0 && errno == EINTR) connect_eintr.fetch_add(1);
+  return rc;
+}
+
+// ---- Helpers ----
+
+namespace {
+
+using test_support::event_limit;
+using namespace std::chrono_literals;
+
+// Inside a forked child every wait is shorter than run_in_child's own limit, so that a
+// failing child still reports why before the parent gives up on it.
+constexpr std::chrono::milliseconds child_limit = 3s;
+
+std::string port_of(int listenfd) { return std::to_string(csapp::local_port(listenfd)); }
+
+// Reads one byte, waiting at most the event limit. The byte, or -1 for EOF/error/timeout.
+int read_byte(int fd, std::chrono::milliseconds limit = event_limit) {
+  pollfd pfd{fd, POLLIN, 0};
+  if (::poll(&pfd, 1, static_cast<int>(limit.count())) != 1) return -1;
+  char c = 0;
+  return ::read(fd, &c, 1) == 1 ? static_cast<unsigned char>(c) : -1;
+}
+
+bool write_byte(int fd, char c) { return ::write(fd, &c, 1) == 1; }
+
+// Bytes go through a connection in both directions.
+void check_both_ways(int a, int b) {
+  REQUIRE(write_byte(a, 'a'));
+  CHECK(read_byte(b) == 'a');
+  REQUIRE(write_byte(b, 'b'));
+  CHECK(read_byte(a) == 'b');
+}
+
+// A port nobody listens on: one the kernel gave a listener that is closed again.
+std::string refused_port() {
+  csapp::unique_fd listener = csapp::listen_on("0");
+  return port_of(listener.get());
+}
+
+sockaddr_in loopback4(std::uint16_t port) {
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return addr;
+}
+
+bool descriptor_open(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
+
+// Whether the peer of `fd` has gone: a read sees EOF or a reset within the event limit.
+bool reads_end(int fd, std::chrono::milliseconds limit = event_limit) {
+  pollfd pfd{fd, POLLIN, 0};
+  if (::poll(&pfd, 1, static_cast<int>(limit.count())) != 1) return false;
+  char c = 0;
+  const ssize_t n = ::read(fd, &c, 1);
+  return n == 0 || (n < 0 && errno == ECONNRESET);
+}
+
+}  // namespace
+
+// ---- Listening and connecting ----
+
+TEST_CASE("socket.listen_on port 0 takes clients over 127.0.0.1 and ::1 alike") {
+  csapp::unique_fd listener = csapp::listen_on("0");
+  const std::uint16_t port = csapp::local_port(listener.get());
+  CHECK(port != 0);
+
+  for (const char* host : {"127.0.0.1", "::1", "localhost"}) {
+    CAPTURE(host);
+    csapp::unique_fd client = csapp::connect_to(host, std::to_string(port).c_str());
+    // The port local_port reported is the one the client reached.
+    sockaddr_storage peer{};
+    socklen_t len = sizeof peer;
+    REQUIRE(::getpeername(client.get(), reinterpret_cast<sockaddr*>(&peer), &len) == 0);
+    const std::uint16_t peer_port = peer.ss_family == AF_INET6
+                                        ? ntohs(reinterpret_cast<sockaddr_in6*>(&peer)->sin6_port)
+                                        : ntohs(reinterpret_cast<sockaddr_in*>(&peer)->sin_port);
+    CHECK(peer_port == port);
+    csapp::unique_fd server = csapp::accept_from(listener.get());
+    check_both_ways(client.get(), server.get());
+  }
+}
+
+TEST_CASE(
+    "socket.the book's open_listenfd and open_clientfd connect over localhost and 127.0.0.1 and "
+    "::1") {
+  const int listenfd = open_listenfd("0");
+  REQUIRE(listenfd >= 0);
+  const std::string port = port_of(listenfd);
+
+  for (const char* host : {"localhost", "127.0.0.1", "::1"}) {
+    CAPTURE(host);
+    const int clientfd = open_clientfd(host, port.c_str());
+    REQUIRE(clientfd >= 0);
+    sockaddr_storage peer{};
+    socklen_t len = sizeof peer;
+    const int connfd = Accept(listenfd, reinterpret_cast<SA*>(&peer), &len);
+    REQUIRE(connfd >= 0);
+    Rio_writen(clientfd, "hello\n", 6);
+    char buf[6] = {};
+    CHECK(Rio_readn(connfd, buf, 6) == 6);
+    CHECK(std::string(buf, 6) == "hello\n");
+    Rio_writen(connfd, "back\n", 5);
+    CHECK(Rio_readn(clientfd, buf, 5) == 5);
+    CHECK(std::string(buf, 5) == "back\n");
+    Close(connfd);
+    Close(clientfd);
+  }
+  Close(listenfd);
+}
+
+// ---- Resolver and connection failures ----
+
+TEST_CASE("socket.a host that does not resolve is a resolver error and not an errno") {
+  const char* host = "no-such-host.invalid";
+
+  SUBCASE("open_clientfd returns -2 and prints getaddrinfo's message") {
+    // What the resolver itself says about this name, to compare with the report.
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    addrinfo* list = nullptr;
+    const int gai = ::getaddrinfo(host, "80", &hints, &list);
+    if (list != nullptr) ::freeaddrinfo(list);
+    REQUIRE(gai != 0);
+    REQUIRE(gai != EAI_SYSTEM);
+
+    const auto result = test_support::run_in_child([&] {
+      const int fd = open_clientfd(host, "80");
+      ::_exit(fd == -2 ? 0 : 10);
+    });
+    CHECK(result.exit_code == 0);
+    CHECK(result.err.find("open_clientfd") != std::string::npos);
+    CHECK(result.err.find(host) != std::string::npos);
+    CHECK(result.err.find(::gai_strerror(gai)) != std::string::npos);
+    CHECK(result.err.back() == '\n');
+  }
+
+  SUBCASE("connect_to throws system_error in gai_category") {
+    try {
+      (void)csapp::connect_to(host, "80");
+      FAIL("connect_to resolved a name that does not exist");
+    } catch (const std::system_error& e) {
+      CHECK(e.code().category() == csapp::gai_category());
+      CHECK(std::string(e.what()).find(host) != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("socket.a non-numeric port is a resolver error") {
+  try {
+    (void)csapp::connect_to("127.0.0.1", "http");
+    FAIL("connect_to accepted a service name");
+  } catch (const std::system_error& e) {
+    CHECK(e.code().category() == csapp::gai_category());
+  }
+  try {
+    (void)csapp::listen_on("http");
+    FAIL("listen_on accepted a service name");
+  } catch (const std::system_error& e) {
+    CHECK(e.code().category() == csapp::gai_category());
+  }
+  const auto result = test_support::run_in_child([] {
+    const int fd = open_clientfd("127.0.0.1", "http");
+    ::_exit(fd == -2 ? 0 : 10);
+  });
+  CHECK(result.exit_code == 0);
+  CHECK(result.err.find("getaddrinfo") != std::string::npos);
+}
+
+TEST_CASE(
+    "socket.a refused port: open_clientfd returns -1 with ECONNREFUSED and connect_to throws") {
+  const std::string port = refused_port();
+  const int fds_before = test_support::open_fd_count();
+
+  for (const char* host : {"127.0.0.1", "::1", "localhost"}) {
+    CAPTURE(host);
+    errno = 0;
+    CHECK(open_clientfd(host, port.c_str()) == -1);
+    CHECK(errno == ECONNREFUSED);
+    try {
+      (void)csapp::connect_to(host, port.c_str());
+      FAIL("connect_to reached a closed port");
+    } catch (const std::system_error& e) {
+      CHECK(e.code() == std::errc::connection_refused);
+      CHECK(e.code().category() == std::generic_category());
+    }
+  }
+  // The sockets of the failed attempts were all closed.
+  CHECK(test_support::open_fd_count() == fds_before);
+}
+
+TEST_CASE("socket.Open_clientfd on a refused port exits with status 1 and says why") {
+  const std::string port = refused_port();
+  const auto result = test_support::run_in_child([&] {
+    (void)Open_clientfd("127.0.0.1", port.c_str());
+    ::_exit(10);  // not reached when Open_clientfd reports the failure
+  });
+  CHECK(result.exit_code == 1);
+  CHECK(result.err == "Open_clientfd error: Connection refused\n");
+}
+
+// ---- accept: what it retries and what it returns ----
+
+TEST_CASE("socket.accept_client retries ECONNABORTED and EPROTO and returns the real connection") {
+  csapp::unique_fd listener = csapp::listen_on("0");
+  csapp::unique_fd client = csapp::connect_to("127.0.0.1", port_of(listener.get()).c_str());
+
+  inject_accept_failures inject{ECONNABORTED, EPROTO, ECONNABORTED};
+  sockaddr_storage peer{};
+  socklen_t len = sizeof peer;
+  csapp::unique_fd server(
+      csapp::accept_client(listener.get(), reinterpret_cast<sockaddr*>(&peer), &len));
+  REQUIRE(server);
+  CHECK(inject_accept_failures::left() == 0);  // all three failures were seen and retried
+  CHECK(faults().real == 1);
+  // The failed tries zeroed *addrlen; the address of the real client still came back.
+  CHECK(len > 0);
+  CHECK((peer.ss_family == AF_INET || peer.ss_family == AF_INET6));
+  check_both_ways(client.get(), server.get());
+}
+
+TEST_CASE("socket.the book's Accept retries ECONNABORTED and EPROTO too") {
+  const int listenfd = Open_listenfd("0");
+  const int clientfd = Open_clientfd("127.0.0.1", port_of(listenfd).c_str());
+
+  inject_accept_failures inject{EPROTO, ECONNABORTED, EPROTO};
+  const int connfd = Accept(listenfd, nullptr, nullptr);
+  REQUIRE(connfd >= 0);
+  CHECK(inject_accept_failures::left() == 0);
+  CHECK(faults().real == 1);
+  check_both_ways(clientfd, connfd);
+  Close(connfd);
+  Close(clientfd);
+  Close(listenfd);
+}
+
+TEST_CASE("socket.accept_client returns any other failure as -1 and the book's Accept exits 1") {
+  csapp::unique_fd listener = csapp::listen_on("0");
+  csapp::unique_fd client = csapp::connect_to("127.0.0.1", port_of(listener.get()).c_str());
+
+  SUBCASE("accept_client") {
+    {
+      inject_accept_failures inject{EBADF};
+      errno = 0;
+      CHECK(csapp::accept_client(listener.get(), nullptr, nullptr) == -1);
+      CHECK(errno == EBADF);
+      CHECK(faults().real == 0);  // not retried: the waiting client was not taken
+    }
+    csapp::unique_fd server(csapp::accept_client(listener.get(), nullptr, nullptr));
+    REQUIRE(server);
+    check_both_ways(client.get(), server.get());
+  }
+
+  SUBCASE("the book's Accept") {
+    const auto result = test_support::run_in_child([&] {
+      inject_accept_failures inject{EBADF};
+      (void)Accept(listener.get(), nullptr, nullptr);
+      ::_exit(10);
+    });
+    CHECK(result.exit_code == 1);
+    CHECK(result.err == std::string("Accept error: ") + std::strerror(EBADF) + "\n");
+  }
+}
+
+TEST_CASE("socket.accept_client waits on after a signal interrupts it with EINTR") {
+  csapp::unique_fd listener = csapp::listen_on("0");
+  const std::string port = port_of(listener.get());
+  test_support::interrupter interrupter;
+  inject_accept_failures none({});  // pass-through, counting calls
+
+  std::atomic<pid_t> tid{0};
+  std::atomic<int> accepted{-2};  // -2 while accept_client has not returned
+  std::atomic<int> accept_errno{0};
+  std::thread server([&] {
+    tid = test_support::this_thread_id();
+    const int fd = csapp::accept_client(listener.get(), nullptr, nullptr);
+    accept_errno = errno;
+    accepted = fd;
+  });
+
+  // Once the thread is inside accept(2), interrupt it.
+  REQUIRE(test_support::wait_for([&] { return faults().real.load() == 1; }));
+  REQUIRE(interrupter.interrupt(server.native_handle(), tid.load()));
+  // The interrupted accept failed with EINTR and accept_client called it again.
+  REQUIRE(test_support::wait_for([&] { return faults().real.load() == 2; }));
+  CHECK(faults().eintr == 1);
+  CHECK(accepted == -2);
+
+  csapp::unique_fd client = csapp::connect_to("127.0.0.1", port.c_str());
+  const bool returned = test_support::wait_for([&] { return accepted.load() != -2; });
+  if (!returned) {
+    // Unblock the thread so it can be joined, then report.
+    csapp::unique_fd extra = csapp::connect_to("127.0.0.1", port.c_str());
+    server.join();
+    FAIL("accept_client did not return the client that connected after the signal");
+  }
+  server.join();
+  CAPTURE(accept_errno.load());
+  REQUIRE(accepted >= 0);
+  csapp::unique_fd conn(accepted.load());
+  check_both_ways(client.get(), conn.get());
+}
+
+TEST_CASE("socket.connect_uninterrupted finishes a connect that a signal interrupted") {
+  // A listener whose queue is full (backlog 0 holds one connection) drops the next SYN, so
+  // the second connect waits in the kernel for a retransmission: it can be interrupted.
+  csapp::unique_fd listener = csapp::listen_on("0", 0);
+  const std::uint16_t port = csapp::local_port(listener.get());
+  csapp::unique_fd first = csapp::connect_to("127.0.0.1", std::to_string(port).c_str());
+
+  test_support::interrupter interrupter;
+  csapp::unique_fd second(::socket(AF_INET, SOCK_STREAM, 0));
+  REQUIRE(second);
+  const sockaddr_in addr = loopback4(port);
+  connect_eintr = 0;
+  std::atomic<pid_t> tid{0};
+  std::atomic<int> rc{-2};  // -2 while connect_uninterrupted has not returned
+  std::atomic<int> err{0};
+  std::thread connector([&] {
+    tid = test_support::this_thread_id();
+    const int r = csapp::connect_uninterrupted(
+        second.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
+    err = errno;
+    rc = r;
+  });
+  REQUIRE(test_support::wait_for([&] { return tid.load() != 0; }));
+  const bool interrupted = interrupter.interrupt(connector.native_handle(), tid.load());
+
+  // Make room in the queue; the retransmitted SYN then completes the connection.
+  csapp::unique_fd first_conn = csapp::accept_from(listener.get());
+  const bool returned = test_support::wait_for([&] { return rc.load() != -2; });
+  if (!returned) ::shutdown(second.get(), SHUT_RDWR);  // ends the attempt, so join returns
+  connector.join();
+  REQUIRE(interrupted);
+  REQUIRE(returned);
+  CHECK(connect_eintr == 1);  // the real connect(2) did fail with EINTR
+  CAPTURE(err.load());
+  REQUIRE(rc == 0);
+
+  csapp::unique_fd second_conn = csapp::accept_from(listener.get());
+  check_both_ways(second.get(), second_conn.get());
+  check_both_ways(first.get(), first_conn.get());
+}
+
+TEST_CASE("socket.accept_from returns an owned descriptor and fills the peer address") {
+  static_assert(std::is_same_v<decltype(csapp::accept_from(0)), csapp::unique_fd>);
+  csapp::unique_fd listener = csapp::listen_on("0");
+  const std::string port = port_of(listener.get());
+
+  SUBCASE("an IPv6 client") {
+    csapp::unique_fd client = csapp::connect_to("::1", port.c_str());
+    sockaddr_storage peer{};
+    int fd = -1;
+    {
+      csapp::unique_fd conn = csapp::accept_from(listener.get(), &peer);
+      REQUIRE(conn);
+      fd = conn.get();
+      check_both_ways(client.get(), conn.get());
+      REQUIRE(peer.ss_family == AF_INET6);
+      const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&peer);
+      CHECK(std::memcmp(&in6->sin6_addr, &in6addr_loopback, sizeof in6addr_loopback) == 0);
+      CHECK(ntohs(in6->sin6_port) == csapp::local_port(client.get()));
+    }
+    // The owner closed the connection: the descriptor is gone and the client sees EOF.
+    CHECK_FALSE(descriptor_open(fd));
+    CHECK(reads_end(client.get()));
+  }
+
+  SUBCASE("an IPv4 client (seen as v4-mapped on the dual-stack listener)") {
+    csapp::unique_fd client = csapp::connect_to("127.0.0.1", port.c_str());
+    sockaddr_storage peer{};
+    csapp::unique_fd conn = csapp::accept_from(listener.get(), &peer);
+    REQUIRE(conn);
+    std::uint16_t peer_port = 0;
+    if (peer.ss_family == AF_INET6) {
+      const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&peer);
+      CHECK(IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr));
+      CHECK(std::memcmp(&in6->sin6_addr.s6_addr[12], "\x7f\x00\x00\x01", 4) == 0);
+      peer_port = ntohs(in6->sin6_port);
+    } else {
+      REQUIRE(peer.ss_family == AF_INET);
+      const auto* in4 = reinterpret_cast<const sockaddr_in*>(&peer);
+      CHECK(in4->sin_addr.s_addr == htonl(INADDR_LOOPBACK));
+      peer_port = ntohs(in4->sin_port);
+    }
+    CHECK(peer_port == csapp::local_port(client.get()));
+  }
+
+  SUBCASE("without a peer address, and failing with system_error") {
+    csapp::unique_fd client = csapp::connect_to("127.0.0.1", port.c_str());
+    csapp::unique_fd conn = csapp::accept_from(listener.get());
+    check_both_ways(client.get(), conn.get());
+    auto [r, w] = test_support::pipe_pair();
+    try {
+      (void)csapp::accept_from(r.get());
+      FAIL("accept_from accepted on a pipe");
+    } catch (const std::system_error& e) {
+      CHECK(e.code() == std::errc::not_a_socket);
+    }
+  }
+}
+
+// ---- Running out of descriptors ----
+
+namespace {
+
+// In a forked child: lowers the soft descriptor limit to a little above what is open now,
+// then fills every remaining slot. Returns the fillers; the process is then out of
+// descriptors until they are closed.
+std::vector<int> exhaust_descriptors() {
+  int highest = 0;
+  for (int fd = 0; fd < 4096; ++fd)
+    if (descriptor_open(fd)) highest = fd;
+  rlimit lim{};
+  ::getrlimit(RLIMIT_NOFILE, &lim);
+  lim.rlim_cur = static_cast<rlim_t>(highest + 8);
+  if (::setrlimit(RLIMIT_NOFILE, &lim) < 0) {
+    std::perror("setrlimit");
+    ::_exit(20);
+  }
+  std::vector<int> fillers;
+  fillers.reserve(64);
+  for (;;) {
+    const int fd = ::dup(STDERR_FILENO);
+    if (fd < 0) break;
+    fillers.push_back(fd);
+  }
+  if (errno != EMFILE) {
+    std::perror("dup");
+    ::_exit(21);
+  }
+  return fillers;
+}
+
+bool connect_loopback(int fd, std::uint16_t port) {
+  const sockaddr_in addr = loopback4(port);
+  return ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
+}
+
+// The scheduler state letter of a thread, from its /proc stat file opened beforehand
+// (reading it from the start again gives the current state).
+char state_of(int statfd) {
+  char text[512];
+  const ssize_t n = ::pread(statfd, text, sizeof text - 1, 0);
+  if (n <= 0) return '?';
+  const std::string s(text, static_cast<std::size_t>(n));
+  const auto close_paren = s.rfind(')');
+  return close_paren == std::string::npos || close_paren + 2 >= s.size() ? '?' : s[close_paren + 2];
+}
+
+// A diagnosis from the child, for the parent's CAPTURE.
+void say(const char* what) {
+  if (::write(STDERR_FILENO, what, std::strlen(what)) < 0) {
+  }
+}
+
+}  // namespace
+
+TEST_CASE("socket.out of descriptors the waiting client is dropped and the next one is served") {
+  // Also: while the process is out of descriptors and nobody is waiting, the accepting
+  // thread sleeps (it is not spinning on accept's EMFILE).
+  const auto result = test_support::run_in_child([] {
+    csapp::unique_fd listener = csapp::listen_on("0");
+    const std::uint16_t port = csapp::local_port(listener.get());
+    {
+      // The server has been running: it has accepted (and finished with) a client before.
+      csapp::unique_fd warmup = csapp::connect_to("127.0.0.1", std::to_string(port).c_str());
+      csapp::unique_fd conn(csapp::accept_client(listener.get(), nullptr, nullptr));
+      if (!conn) ::_exit(2);
+    }
+    // The clients' sockets exist before the process runs out; connect needs no new one.
+    csapp::unique_fd a(::socket(AF_INET, SOCK_STREAM, 0));
+    csapp::unique_fd b(::socket(AF_INET, SOCK_STREAM, 0));
+    if (!a || !b) ::_exit(2);
+
+    // The server thread starts once the process is out of descriptors. Its /proc stat file
+    // is opened before that, since reading it afterwards would need a descriptor.
+    inject_accept_failures none({});  // pass-through, counting the real calls
+    std::atomic<bool> go{false};
+    std::atomic<pid_t> tid{0};
+    std::atomic<int> accepted{-2};  // -2 while accept_client has not returned
+    std::thread server([&] {
+      tid = test_support::this_thread_id();
+      while (!go.load()) std::this_thread::yield();
+      accepted = csapp::accept_client(listener.get(), nullptr, nullptr);
+    });
+    if (!test_support::wait_for([&] { return tid.load() != 0; }, child_limit)) ::_exit(2);
+    csapp::unique_fd stat(::open(
+        ("/proc/self/task/" + std::to_string(tid.load()) + "/stat").c_str(), O_RDONLY | O_CLOEXEC));
+    if (!stat) ::_exit(2);
+    std::vector<int> fillers = exhaust_descriptors();
+    go = true;
+
+    const auto asleep = [&] {
+      return test_support::wait_for([&] { return state_of(stat.get()) == 'S'; }, child_limit);
+    };
+    if (!test_support::wait_for([&] { return faults().real.load() > 0; }, child_limit) ||
+        !asleep()) {
+      say("out of descriptors with nobody waiting, accept_client did not sleep\n");
+      ::_exit(3);
+    }
+    if (!connect_loopback(a.get(), port)) {
+      say("client A could not connect\n");
+      ::_exit(4);
+    }
+    if (!reads_end(a.get(), child_limit)) {
+      say("client A was not dropped while descriptors ran out\n");
+      ::_exit(5);
+    }
+    if (accepted.load() != -2) {
+      say("accept_client returned while the process had no descriptor to give\n");
+      ::_exit(6);
+    }
+    if (!asleep()) {
+      say("after dropping client A, accept_client did not sleep\n");
+      ::_exit(7);
+    }
+
+    for (int fd : fillers) ::close(fd);
+    if (!connect_loopback(b.get(), port)) {
+      say("client B could not connect\n");
+      ::_exit(8);
+    }
+    if (!test_support::wait_for([&] { return accepted.load() != -2; }, child_limit)) {
+      pollfd pfd{b.get(), POLLIN, 0};
+      char c = 0;
+      const bool dropped = ::poll(&pfd, 1, 0) == 1 && ::read(b.get(), &c, 1) <= 0;
+      say(dropped ? "client B, which came after descriptors were free again, was dropped\n"
+                  : "accept_client did not return client B\n");
+      ::_exit(9);  // the server thread is still blocked in accept; _exit ends it
+    }
+    server.join();
+    csapp::unique_fd conn(accepted.load());
+    if (!conn) {
+      say("accept_client failed after descriptors were free again\n");
+      ::_exit(10);
+    }
+    if (!write_byte(b.get(), 'B') || read_byte(conn.get(), child_limit) != 'B') {
+      say("the descriptor accept_client returned is not connected to client B\n");
+      ::_exit(11);
+    }
+  });
+  CAPTURE(result.err);
+  CHECK(result.term_signal == 0);
+  CHECK(result.exit_code == 0);
+}
+
+TEST_CASE("socket.out of descriptors a non-blocking listener drops the client and returns EAGAIN") {
+  // An event loop calls accept only when the listener is readable, on a non-blocking
+  // socket. Out of descriptors, the call must drop that client and give control back, not
+  // spin: EAGAIN ("nobody else is waiting") is what the book's Accept lets through.
+  const auto result = test_support::run_in_child([] {
+    csapp::unique_fd listener = csapp::listen_on("0");
+    const std::uint16_t port = csapp::local_port(listener.get());
+    ::fcntl(listener.get(), F_SETFL, ::fcntl(listener.get(), F_GETFL) | O_NONBLOCK);
+    pollfd readable{listener.get(), POLLIN, 0};
+    {
+      csapp::unique_fd warmup = csapp::connect_to("127.0.0.1", std::to_string(port).c_str());
+      if (::poll(&readable, 1, static_cast<int>(child_limit.count())) != 1) ::_exit(2);
+      csapp::unique_fd conn(csapp::accept_client(listener.get(), nullptr, nullptr));
+      if (!conn) ::_exit(2);
+    }
+    csapp::unique_fd a(::socket(AF_INET, SOCK_STREAM, 0));
+    csapp::unique_fd b(::socket(AF_INET, SOCK_STREAM, 0));
+    if (!a || !b) ::_exit(2);
+    // The thread is created first: the sanitizers' runtimes need descriptors of their own
+    // for some checks, and a thread start is one of them.
+    std::atomic<bool> go{false};
+    std::atomic<int> accepted{-2};  // -2 while accept_client has not returned
+    std::atomic<int> accept_errno{0};
+    std::thread server([&] {
+      while (!go.load()) std::this_thread::yield();
+      const int fd = csapp::accept_client(listener.get(), nullptr, nullptr);
+      accept_errno = errno;
+      accepted = fd;
+    });
+    std::vector<int> fillers = exhaust_descriptors();
+
+    if (!connect_loopback(a.get(), port) ||
+        ::poll(&readable, 1, static_cast<int>(child_limit.count())) != 1) {
+      say("client A did not reach the listener\n");
+      go = true;
+      ::_exit(3);
+    }
+    go = true;
+    if (!test_support::wait_for([&] { return accepted.load() != -2; }, child_limit)) {
+      say("accept_client on a non-blocking listener did not return while out of descriptors\n");
+      ::_exit(4);  // the server thread is still looping; _exit ends it
+    }
+    server.join();
+    if (accepted.load() != -1 || (accept_errno != EAGAIN && accept_errno != EWOULDBLOCK)) {
+      say("accept_client did not return -1 with EAGAIN\n");
+      ::_exit(5);
+    }
+    if (!reads_end(a.get(), child_limit)) {
+      say("client A was not dropped\n");
+      ::_exit(6);
+    }
+
+    for (int fd : fillers) ::close(fd);
+    if (!connect_loopback(b.get(), port) ||
+        ::poll(&readable, 1, static_cast<int>(child_limit.count())) != 1) {
+      say("client B did not reach the listener\n");
+      ::_exit(7);
+    }
+    csapp::unique_fd conn(csapp::accept_client(listener.get(), nullptr, nullptr));
+    if (!conn || !write_byte(b.get(), 'B') || read_byte(conn.get(), child_limit) != 'B') {
+      say("client B was not served once descriptors were free again\n");
+      ::_exit(8);
+    }
+  });
+  CAPTURE(result.err);
+  CHECK(result.term_signal == 0);
+  CHECK(result.exit_code == 0);
+}
