@@ -21,7 +21,7 @@
 #define CSAPP_BOOK_CSAPP_H
 
 #ifndef __cplusplus
-#error "csapp.h from csapp-conc is C++ only: compile your program with g++ or clang++ (e.g. g++ -std=c++17 prog.c -pthread)."
+#error "csapp.h (csapp-conc) is C++ only: compile with g++ or clang++, e.g. g++ prog.c -pthread"
 #endif
 
 // The book's header brings in all of these; programs written against it rely on that.
@@ -471,8 +471,8 @@ inline struct hostent* Gethostbyaddr(const char* addr, int len, int type) {
  * Pthreads (these return an error code instead of setting errno: posix_error)
  * ------------------------------------------------------------------------------------- */
 
-inline void Pthread_create(pthread_t* tidp, const pthread_attr_t* attrp,
-                           void* (*routine)(void*), void* argp) {
+inline void Pthread_create(pthread_t* tidp, const pthread_attr_t* attrp, void* (*routine)(void*),
+                           void* argp) {
   const int rc = pthread_create(tidp, attrp, routine, argp);
   if (rc != 0) posix_error(rc, "Pthread_create error");
 }

@@ -49,13 +49,15 @@ inline void sbuf_deinit(sbuf_t* sp) {
 
 // Adds item at the rear, waiting while the buffer is full.
 inline void sbuf_insert(sbuf_t* sp, int item) {
-  if (csapp::detail::ring_insert(csapp::book::ring_of(sp), item) < 0) unix_error("sbuf_insert error");
+  if (csapp::detail::ring_insert(csapp::book::ring_of(sp), item) < 0)
+    unix_error("sbuf_insert error");
 }
 
 // Removes and returns the item at the front, waiting while the buffer is empty.
 inline int sbuf_remove(sbuf_t* sp) {
   int item = 0;
-  if (csapp::detail::ring_remove(csapp::book::ring_of(sp), item) < 0) unix_error("sbuf_remove error");
+  if (csapp::detail::ring_remove(csapp::book::ring_of(sp), item) < 0)
+    unix_error("sbuf_remove error");
   return item;
 }
 

@@ -81,8 +81,8 @@ TEST_CASE("book.error handlers print 'msg: reason' on stderr and exit with statu
 
 TEST_CASE("book.wrappers name the failing call and exit 1") {
   struct failing {
-    const char* expected;     // the whole line on stderr
-    void (*call)();           // the failing wrapper call
+    const char* expected;  // the whole line on stderr
+    void (*call)();        // the failing wrapper call
   };
   static const std::string no_such_file = std::string("Open error: ") + strerror(ENOENT) + "\n";
   static const std::string bad_fd = std::string("Close error: ") + strerror(EBADF) + "\n";
@@ -178,21 +178,26 @@ TEST_CASE("book.a client that closes early does not kill the server: Rio_writen 
   CHECK(r.err.empty());
 }
 
-TEST_CASE("book.the book's echo loop is byte-exact over pipelined lines, NUL bytes and long lines") {
+TEST_CASE(
+    "book.the book's echo loop is byte-exact over pipelined lines, NUL bytes and long lines") {
   auto [client, server] = test_support::socket_pair();
   std::string input = "a\nbb\n";
   input += std::string("with\0nul\n", 9);
-  input += std::string(8191, 'p') + "\n" + std::string(8192, 'q') + "\n" + std::string(20000, 'r') + "\n";
+  input += std::string(8191, 'p') + "\n" + std::string(8192, 'q') + "\n" + std::string(20000, 'r') +
+           "\n";
   input += "tail without newline";
   std::thread echo([fd = server.get()] {
     rio_t rio;
     char buf[MAXLINE];
     ssize_t n;
     Rio_readinitb(&rio, fd);
-    while ((n = Rio_readlineb(&rio, buf, MAXLINE)) != 0) Rio_writen(fd, buf, static_cast<size_t>(n));
+    while ((n = Rio_readlineb(&rio, buf, MAXLINE)) != 0)
+      Rio_writen(fd, buf, static_cast<size_t>(n));
   });
   std::string output(input.size(), '\0');
-  std::thread reader([&, fd = client.get()] { CHECK(Rio_readn(fd, output.data(), output.size()) == static_cast<ssize_t>(input.size())); });
+  std::thread reader([&, fd = client.get()] {
+    CHECK(Rio_readn(fd, output.data(), output.size()) == static_cast<ssize_t>(input.size()));
+  });
   Rio_writen(client.get(), input.data(), input.size());
   ::shutdown(client.get(), SHUT_WR);
   reader.join();

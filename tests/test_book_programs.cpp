@@ -81,7 +81,8 @@ TEST_CASE("book_programs.pool_server serves as many clients at once as it has wo
   check_concurrent_server("pool_server", 3);  // 3 workers
 }
 
-TEST_CASE("book_programs.select_server serves clients side by side without losing pipelined lines") {
+TEST_CASE(
+    "book_programs.select_server serves clients side by side without losing pipelined lines") {
   check_concurrent_server("select_server", 3);
 }
 
@@ -122,7 +123,8 @@ TEST_CASE("book_programs.line_client exits 1 with a clear message when nobody li
   CHECK(WEXITSTATUS(*status) == 1);
 }
 
-TEST_CASE("book_programs.misc_idioms exercises files, processes, signals, threads and the resolver") {
+TEST_CASE(
+    "book_programs.misc_idioms exercises files, processes, signals, threads and the resolver") {
   char scratch[] = "/tmp/csapp-idioms-XXXXXX";
   REQUIRE(::mkdtemp(scratch) != nullptr);
   test_support::spawned program(dir + "/book_misc_idioms", {scratch});

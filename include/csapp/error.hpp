@@ -50,7 +50,8 @@ inline void report(const char* msg, const char* reason) noexcept {
   const int saved = errno;
   char line[1024];
   std::size_t used = 0;
-  for (const char* part : {msg, reason != nullptr ? ": " : "", reason != nullptr ? reason : "", "\n"}) {
+  for (const char* part :
+       {msg, reason != nullptr ? ": " : "", reason != nullptr ? reason : "", "\n"}) {
     const std::size_t len = std::strlen(part);
     const std::size_t room = sizeof line - 1 - used;  // keep room for the final newline
     const std::size_t take = len < room ? len : room;

@@ -149,7 +149,8 @@ inline ssize_t rio_readlineb(rio_state& rp, void* buf, std::size_t maxlen) noexc
     }
     std::size_t take = std::min(room - stored, rio_buffered(rp));
     const void* newline = std::memchr(rp.rio_bufptr, '\n', take);
-    if (newline != nullptr) take = static_cast<std::size_t>(static_cast<const char*>(newline) - rp.rio_bufptr) + 1;
+    if (newline != nullptr)
+      take = static_cast<std::size_t>(static_cast<const char*>(newline) - rp.rio_bufptr) + 1;
     detail::rio_consume(rp, out + stored, take);
     stored += take;
     if (newline != nullptr) break;

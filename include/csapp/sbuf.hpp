@@ -27,13 +27,13 @@ namespace detail {
 // before the oldest; both advance modulo n, so they never overflow.
 template <class Slot>
 struct ring {
-  Slot* buf;      // n slots
-  int n;          // capacity
-  int& front;     // slot before the oldest item
-  int& rear;      // slot of the newest item
-  sem_t* mutex;   // 1 while nobody touches the ring
-  sem_t* slots;   // free slots
-  sem_t* items;   // filled slots
+  Slot* buf;     // n slots
+  int n;         // capacity
+  int& front;    // slot before the oldest item
+  int& rear;     // slot of the newest item
+  sem_t* mutex;  // 1 while nobody touches the ring
+  sem_t* slots;  // free slots
+  sem_t* items;  // filled slots
 };
 
 // Both return 0, or -1 with errno from the failing semaphore call.

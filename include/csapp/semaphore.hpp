@@ -33,7 +33,9 @@ class semaphore {
     if (::sem_post(&sem_) < 0) throw_errno("sem_post");
   }
   // Takes a unit if one is available now; never blocks.
-  bool try_wait() noexcept { return retry_on_eintr([&] { return ::sem_trywait(&sem_); }) == 0; }
+  bool try_wait() noexcept {
+    return retry_on_eintr([&] { return ::sem_trywait(&sem_); }) == 0;
+  }
 
   sem_t* native_handle() noexcept { return &sem_; }
 

@@ -40,7 +40,8 @@ namespace sio {
 // length. Works for LONG_MIN, whose magnitude does not fit in a long: the digits are taken
 // from the unsigned magnitude instead of negating v.
 inline std::size_t format_long(long v, char* out) noexcept {
-  unsigned long magnitude = v < 0 ? 0UL - static_cast<unsigned long>(v) : static_cast<unsigned long>(v);
+  unsigned long magnitude =
+      v < 0 ? 0UL - static_cast<unsigned long>(v) : static_cast<unsigned long>(v);
   char digits[20];
   std::size_t count = 0;
   do {

@@ -169,16 +169,17 @@ inline int open_listener(const char* port, int backlog, std::error_code& ec) noe
       if (sock && ::setsockopt(sock.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == 0 &&
           (family != AF_INET6 ||
            ::setsockopt(sock.get(), IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) == 0) &&
-          ::bind(sock.get(), p->ai_addr, p->ai_addrlen) == 0 &&
-          ::listen(sock.get(), backlog) == 0)
+          ::bind(sock.get(), p->ai_addr, p->ai_addrlen) == 0 && ::listen(sock.get(), backlog) == 0)
         fd = sock.release();
       else
         err = errno;
     }
   }
   ::freeaddrinfo(list);
-  if (fd < 0) ec = {err, std::generic_category()};
-  else detail::keep_reserve_fd();  // now, while descriptors are still available
+  if (fd < 0)
+    ec = {err, std::generic_category()};
+  else
+    detail::keep_reserve_fd();  // now, while descriptors are still available
   return fd;
 }
 
@@ -201,7 +202,8 @@ inline int accept_client(int listenfd, sockaddr* addr, socklen_t* addrlen) noexc
       case ENFILE:
         if (!detail::wait_for_client(listenfd)) return -1;
         if (addrlen != nullptr) *addrlen = room;
-        if (const int late = ::accept(listenfd, addr, addrlen); late >= 0) return late;  // freed meanwhile
+        if (const int late = ::accept(listenfd, addr, addrlen); late >= 0)
+          return late;  // freed meanwhile
         if ((errno == EMFILE || errno == ENFILE) && !detail::drop_one_connection(listenfd))
           ::poll(nullptr, 0, 10);  // no reserve (another thread holds the freed slot): back off
         continue;
@@ -215,8 +217,7 @@ inline int accept_client(int listenfd, sockaddr* addr, socklen_t* addrlen) noexc
 inline std::uint16_t local_port(int fd) {
   sockaddr_storage addr{};
   socklen_t len = sizeof addr;
-  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) < 0)
-    throw_errno("getsockname");
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) < 0) throw_errno("getsockname");
   if (addr.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
   return ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
 }
@@ -239,9 +240,9 @@ inline unique_fd listen_on(const char* port, int backlog = 1024) {
 
 inline unique_fd accept_from(int listenfd, sockaddr_storage* peer = nullptr) {
   socklen_t len = sizeof(sockaddr_storage);
-  return checked_fd(accept_client(listenfd, reinterpret_cast<sockaddr*>(peer),
-                                  peer != nullptr ? &len : nullptr),
-                    "accept");
+  return checked_fd(
+      accept_client(listenfd, reinterpret_cast<sockaddr*>(peer), peer != nullptr ? &len : nullptr),
+      "accept");
 }
 
 }  // namespace csapp

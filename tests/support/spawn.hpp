@@ -70,7 +70,8 @@ class spawned {
         pending_.erase(0, nl + 1);
         return line;
       }
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
       if (left.count() <= 0) return std::nullopt;
       pollfd pfd{out_.get(), POLLIN, 0};
       const int ready = ::poll(&pfd, 1, static_cast<int>(left.count()));

@@ -76,11 +76,13 @@ inline char thread_state(pid_t tid) {
   std::ifstream stat("/proc/self/task/" + std::to_string(tid) + "/stat");
   std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
   const auto close_paren = text.rfind(')');  // the command name may contain spaces
-  return close_paren == std::string::npos || close_paren + 2 >= text.size() ? '?' : text[close_paren + 2];
+  return close_paren == std::string::npos || close_paren + 2 >= text.size() ? '?'
+                                                                            : text[close_paren + 2];
 }
 
 // Polls `done` until it holds or `limit` passes. Returns whether it held.
-inline bool wait_for(const std::function<bool()>& done, std::chrono::milliseconds limit = event_limit) {
+inline bool wait_for(const std::function<bool()>& done,
+                     std::chrono::milliseconds limit = event_limit) {
   const auto deadline = clock::now() + limit;
   while (!done()) {
     if (clock::now() > deadline) return false;
@@ -129,10 +131,10 @@ class interrupter {
 
 // What a function run in a forked child did: its exit status and what it printed.
 struct child_result {
-  int exit_code = -1;    // WEXITSTATUS, or -1 if it did not exit normally
-  int term_signal = 0;   // the signal that killed it, or 0
-  std::string out;       // its stdout
-  std::string err;       // its stderr
+  int exit_code = -1;   // WEXITSTATUS, or -1 if it did not exit normally
+  int term_signal = 0;  // the signal that killed it, or 0
+  std::string out;      // its stdout
+  std::string err;      // its stderr
 };
 
 // Runs body() in a forked child with stdout and stderr captured. The child ends with
