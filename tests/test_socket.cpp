@@ -660,9 +660,11 @@ TEST_CASE("socket.out of descriptors a non-blocking listener drops the client an
     csapp::unique_fd a(::socket(AF_INET, SOCK_STREAM, 0));
     csapp::unique_fd b(::socket(AF_INET, SOCK_STREAM, 0));
     if (!a || !b) ::_exit(2);
-    // The thread is created first: the sanitizers' runtimes need descriptors of their own
-    // for some checks, and a thread start is one of them.
+    // The thread starts before the descriptors run out and ends only after they are free
+    // again: the sanitizers' runtimes need descriptors of their own at both moments (UBSan
+    // checks the vptr of the thread's state object with a pipe when the thread ends).
     std::atomic<bool> go{false};
+    std::atomic<bool> may_end{false};
     std::atomic<int> accepted{-2};  // -2 while accept_client has not returned
     std::atomic<int> accept_errno{0};
     std::thread server([&] {
@@ -670,6 +672,7 @@ TEST_CASE("socket.out of descriptors a non-blocking listener drops the client an
       const int fd = csapp::accept_client(listener.get(), nullptr, nullptr);
       accept_errno = errno;
       accepted = fd;
+      while (!may_end.load()) std::this_thread::yield();
     });
     std::vector<int> fillers = exhaust_descriptors();
 
@@ -684,7 +687,6 @@ TEST_CASE("socket.out of descriptors a non-blocking listener drops the client an
       say("accept_client on a non-blocking listener did not return while out of descriptors\n");
       ::_exit(4);  // the server thread is still looping; _exit ends it
     }
-    server.join();
     if (accepted.load() != -1 || (accept_errno != EAGAIN && accept_errno != EWOULDBLOCK)) {
       say("accept_client did not return -1 with EAGAIN\n");
       ::_exit(5);
@@ -695,6 +697,8 @@ TEST_CASE("socket.out of descriptors a non-blocking listener drops the client an
     }
 
     for (int fd : fillers) ::close(fd);
+    may_end = true;
+    server.join();
     if (!connect_loopback(b.get(), port) ||
         ::poll(&readable, 1, static_cast<int>(child_limit.count())) != 1) {
       say("client B did not reach the listener\n");
