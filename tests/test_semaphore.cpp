@@ -141,13 +141,18 @@ TEST_CASE("semaphore.raw sem_wait does fail with EINTR under a handler without S
   CHECK(err == EINTR);
 }
 
-TEST_CASE("semaphore.wait goes on waiting after a signal interrupts it") {
-  csapp::semaphore s(0);
+namespace {
+
+// Interrupts `wait` (the call under test) once while it is asleep on an empty semaphore,
+// then calls `post`: the wait must go back to sleep after the signal and return only after
+// the post. The book's P would exit instead with "P error: Interrupted system call".
+void check_wait_survives_a_signal(const std::function<void()>& wait,
+                                  const std::function<void()>& post) {
   test_support::interrupter interrupter;
   std::atomic<bool> posted{false};
   std::atomic<bool> saw_post{false};
   waiter w([&] {
-    s.wait();
+    wait();
     saw_post = posted.load();
   });
   REQUIRE(test_support::wait_for([&] { return w.tid() != 0; }));
@@ -156,7 +161,7 @@ TEST_CASE("semaphore.wait goes on waiting after a signal interrupts it") {
   const bool asleep_again = w.asleep();
   CHECK_FALSE(w.done());
   posted = true;
-  s.post();
+  post();
   REQUIRE(w.finished());
   CHECK(interrupted);
   CHECK(asleep_again);
@@ -165,26 +170,17 @@ TEST_CASE("semaphore.wait goes on waiting after a signal interrupts it") {
   CHECK(saw_post);
 }
 
+}  // namespace
+
+TEST_CASE("semaphore.wait goes on waiting after a signal interrupts it") {
+  csapp::semaphore s(0);
+  check_wait_survives_a_signal([&] { s.wait(); }, [&] { s.post(); });
+}
+
 TEST_CASE("semaphore.the book's P waits on after a signal and V releases it") {
   sem_t sem;
   Sem_init(&sem, 0, 0);
-  test_support::interrupter interrupter;
-  std::atomic<bool> posted{false};
-  std::atomic<bool> saw_post{false};
-  waiter w([&] {
-    P(&sem);  // the book's P would exit here with "P error: Interrupted system call"
-    saw_post = posted.load();
-  });
-  REQUIRE(test_support::wait_for([&] { return w.tid() != 0; }));
-  const bool interrupted = interrupter.interrupt(w.handle(), w.tid());
-  const bool asleep_again = w.asleep();
-  CHECK_FALSE(w.done());
-  posted = true;
-  V(&sem);
-  REQUIRE(w.finished());
-  CHECK(interrupted);
-  CHECK(asleep_again);
-  CHECK(saw_post);
+  check_wait_survives_a_signal([&] { P(&sem); }, [&] { V(&sem); });
   int value = -1;
   REQUIRE(::sem_getvalue(&sem, &value) == 0);
   CHECK(value == 0);  // V's unit went to P
