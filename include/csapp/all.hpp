@@ -9,3 +9,4 @@
 #include "semaphore.hpp"  // semaphore (P and V)
 #include "signal.hpp"     // install_handler, sio::
 #include "socket.hpp"     // listen_on, connect_to, accept_from, local_port
+#include "stop.hpp"       // stop_on_signals, wait_readable: clean exit on SIGINT/SIGTERM
