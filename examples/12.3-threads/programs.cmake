@@ -1,0 +1,2 @@
+csapp_example(12.3-threads hello)
+csapp_example(12.3-threads echoservert)

@@ -1,0 +1,1 @@
+csapp_example(12.4-sharing sharing)

@@ -1,0 +1,5 @@
+csapp_example(12.5-semaphores badcnt)
+csapp_example(12.5-semaphores goodcnt)
+csapp_example(12.5-semaphores prodcons)
+csapp_example(12.5-semaphores echoservert_pre)
+csapp_example(12.5-semaphores readers_writers)

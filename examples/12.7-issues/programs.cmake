@@ -1,0 +1,5 @@
+csapp_example(12.7-issues rand)
+csapp_example(12.7-issues ctime_ts)
+csapp_example(12.7-issues race)
+csapp_example(12.7-issues norace)
+csapp_example(12.7-issues deadlock)
