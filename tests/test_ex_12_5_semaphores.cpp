@@ -9,67 +9,13 @@
 #include <vector>
 
 #include "support/echo_checks.hpp"
+#include "support/programs.hpp"
 
 namespace {
 const std::string dir = std::string(EXAMPLES_DIR) + "/12.5-semaphores/";
-
-// Runs one of this section's programs to completion (bounded by run_in_child's limit) and
-// captures its stdout, stderr and exit status. A local helper: spawned (support/spawn.hpp)
-// leaves stderr to the test log, and these checks read the usage message.
-test_support::child_result run_program(const std::string& name,
-                                       const std::vector<std::string>& args) {
-  const std::string path = dir + name;
-  return test_support::run_in_child([&] {
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(path.c_str()));
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    for (int fd = 3; fd < 1024; ++fd) ::close(fd);  // nothing of the test's leaks into it
-    ::execv(path.c_str(), argv.data());
-    ::_exit(127);
-  });
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-// Bad arguments: a usage line on stderr, nothing on stdout, exit status 2.
-void check_usage(const std::string& name, const std::vector<std::string>& args) {
-  CAPTURE(name);
-  CAPTURE(args.size());
-  const auto result = run_program(name, args);
-  CHECK(result.exit_code == 2);
-  CHECK(result.err.find("usage: ") != std::string::npos);
-  CHECK(result.out.empty());
-}
-
-// badcnt races ON PURPOSE: that is its lesson. Under ThreadSanitizer the race is reported
-// (on the program's stderr, which run_program captures) and, by default, the program then
-// exits with status 66. While this guard lives, the programs we start inherit TSAN_OPTIONS
-// that keep the reports but let the program finish with its own exit status, so the same
-// assertions hold in every build. Outside a TSan build the variable is ignored.
-class tolerate_intended_races {
- public:
-  tolerate_intended_races() {
-    if (const char* old = std::getenv("TSAN_OPTIONS")) saved_ = old;
-    ::setenv("TSAN_OPTIONS", "report_signal_unsafe=0:halt_on_error=0:exitcode=0", 1);
-  }
-  tolerate_intended_races(const tolerate_intended_races&) = delete;
-  tolerate_intended_races& operator=(const tolerate_intended_races&) = delete;
-  ~tolerate_intended_races() {
-    if (saved_.empty())
-      ::unsetenv("TSAN_OPTIONS");
-    else
-      ::setenv("TSAN_OPTIONS", saved_.c_str(), 1);
-  }
-
- private:
-  std::string saved_;  // the test's own TSAN_OPTIONS, if any
-};
+const test_support::section_programs section(dir);
+using test_support::lines_of;
+using test_support::tolerate_intended_races;
 
 // "OK cnt=N" or "BOOM! cnt=N": the verdict and N.
 bool parse_count(const std::string& out, std::string& verdict, long& count) {
@@ -89,7 +35,7 @@ TEST_CASE("ex.badcnt prints a well-formed count that is never more than 2 x NITE
   // no unlucky interleaving is correct, and a test that demanded BOOM would be flaky.
   tolerate_intended_races guard;
   const long niters = 200000;
-  const auto result = run_program("badcnt", {std::to_string(niters)});
+  const auto result = section.run("badcnt", {std::to_string(niters)});
   CHECK(result.exit_code == 0);  // OK and BOOM! alike: the count is the lesson
   std::string verdict;
   long count = -1;
@@ -102,7 +48,7 @@ TEST_CASE("ex.badcnt prints a well-formed count that is never more than 2 x NITE
 TEST_CASE("ex.goodcnt is always right") {
   for (long niters : {1L, 1000L, 100000L}) {
     CAPTURE(niters);
-    const auto result = run_program("goodcnt", {std::to_string(niters)});
+    const auto result = section.run("goodcnt", {std::to_string(niters)});
     CHECK(result.exit_code == 0);
     CHECK(result.err.empty());  // no error, no sanitizer report
     CHECK(result.out == "OK cnt=" + std::to_string(2 * niters) + "\n");
@@ -119,7 +65,7 @@ TEST_CASE("ex.prodcons consumes each item exactly once") {
     CAPTURE(c.producers);
     CAPTURE(c.consumers);
     CAPTURE(c.items);
-    const auto result = run_program(
+    const auto result = section.run(
         "prodcons",
         {std::to_string(c.producers), std::to_string(c.consumers), std::to_string(c.items)});
     CHECK(result.exit_code == 0);
@@ -148,7 +94,7 @@ TEST_CASE("ex.readers_writers never lets a writer overlap anyone, in both varian
       CAPTURE(variant);
       CAPTURE(readers);
       CAPTURE(writers);
-      const auto result = run_program(
+      const auto result = section.run(
           "readers_writers",
           {variant, std::to_string(readers), std::to_string(writers), std::to_string(iters)});
       CHECK(result.exit_code == 0);
@@ -166,7 +112,7 @@ TEST_CASE("ex.readers_writers never lets a writer overlap anyone, in both varian
 }
 
 TEST_CASE("ex.readers_writers with only the variant runs the default workload") {
-  const auto result = run_program("readers_writers", {"readers"});
+  const auto result = section.run("readers_writers", {"readers"});
   CHECK(result.exit_code == 0);
   CHECK(result.err.empty());  // no error, no sanitizer report
   CHECK(result.out.find("8000 reads, 4000 writes") != std::string::npos);
@@ -286,22 +232,22 @@ TEST_CASE("ex.echoservert_pre reports each connection's bytes and the shared tot
 }
 
 TEST_CASE("ex.12.5 programs with bad arguments print usage and exit 2") {
-  check_usage("badcnt", {});
-  check_usage("badcnt", {"0"});
-  check_usage("badcnt", {"ten"});
-  check_usage("badcnt", {"10", "20"});
-  check_usage("goodcnt", {});
-  check_usage("goodcnt", {"-5"});
-  check_usage("prodcons", {});
-  check_usage("prodcons", {"1", "1"});
-  check_usage("prodcons", {"0", "1", "10"});
-  check_usage("prodcons", {"1", "1", "x"});
-  check_usage("readers_writers", {});
-  check_usage("readers_writers", {"both"});
-  check_usage("readers_writers", {"readers", "1", "1"});
-  check_usage("readers_writers", {"writers", "1", "1", "0"});
-  check_usage("echoservert_pre", {});
-  check_usage("echoservert_pre", {"0", "0"});
-  check_usage("echoservert_pre", {"0", "many"});
-  check_usage("echoservert_pre", {"0", "4", "extra"});
+  section.check_usage("badcnt", {});
+  section.check_usage("badcnt", {"0"});
+  section.check_usage("badcnt", {"ten"});
+  section.check_usage("badcnt", {"10", "20"});
+  section.check_usage("goodcnt", {});
+  section.check_usage("goodcnt", {"-5"});
+  section.check_usage("prodcons", {});
+  section.check_usage("prodcons", {"1", "1"});
+  section.check_usage("prodcons", {"0", "1", "10"});
+  section.check_usage("prodcons", {"1", "1", "x"});
+  section.check_usage("readers_writers", {});
+  section.check_usage("readers_writers", {"both"});
+  section.check_usage("readers_writers", {"readers", "1", "1"});
+  section.check_usage("readers_writers", {"writers", "1", "1", "0"});
+  section.check_usage("echoservert_pre", {});
+  section.check_usage("echoservert_pre", {"0", "0"});
+  section.check_usage("echoservert_pre", {"0", "many"});
+  section.check_usage("echoservert_pre", {"0", "4", "extra"});
 }

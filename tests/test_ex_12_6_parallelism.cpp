@@ -9,37 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "support/programs.hpp"
 #include "support/support.hpp"
 
 namespace {
 const std::string dir = std::string(EXAMPLES_DIR) + "/12.6-parallelism/";
-
-// Runs one of this section's programs to completion (bounded by run_in_child's limit) and
-// captures its stdout, stderr and exit status. A local helper: spawned (support/spawn.hpp)
-// leaves stderr to the test log, and these checks read the usage message.
-test_support::child_result run_program(const std::string& name,
-                                       const std::vector<std::string>& args) {
-  const std::string path = dir + name;
-  return test_support::run_in_child([&] {
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(path.c_str()));
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    for (int fd = 3; fd < 1024; ++fd) ::close(fd);  // nothing of the test's leaks into it
-    ::execv(path.c_str(), argv.data());
-    ::_exit(127);
-  });
-}
-
-// Bad arguments: a usage line on stderr, nothing on stdout, exit status 2.
-void check_usage(const std::string& name, const std::vector<std::string>& args) {
-  CAPTURE(name);
-  CAPTURE(args.size());
-  const auto result = run_program(name, args);
-  CHECK(result.exit_code == 2);
-  CHECK(result.err.find("usage: ") != std::string::npos);
-  CHECK(result.out.empty());
-}
+const test_support::section_programs section(dir);
+using test_support::lines_of;
+using test_support::tolerate_intended_races;
 
 // The sum a psum program printed (-1 if its output is not the documented two lines).
 long printed_sum(const std::string& out, int threads, long n) {
@@ -63,7 +40,7 @@ TEST_CASE("ex.psum the three programs agree on the sum and it is n(n-1)/2") {
         CAPTURE(program);
         CAPTURE(threads);
         CAPTURE(log2n);
-        const auto result = run_program(program, {std::to_string(threads), std::to_string(log2n)});
+        const auto result = section.run(program, {std::to_string(threads), std::to_string(log2n)});
         CHECK(result.exit_code == 0);
         CHECK(result.err.empty());  // no error, no sanitizer report
         CHECK(printed_sum(result.out, threads, n) == n * (n - 1) / 2);
@@ -78,7 +55,7 @@ TEST_CASE("ex.psum the lock-free versions agree on a larger n") {
   const long n = 1L << log2n;
   for (const char* program : {"psum-array", "psum-local"}) {
     CAPTURE(program);
-    const auto result = run_program(program, {"4", std::to_string(log2n)});
+    const auto result = section.run(program, {"4", std::to_string(log2n)});
     CHECK(result.exit_code == 0);
     CHECK(result.err.empty());  // no error, no sanitizer report
     CHECK(printed_sum(result.out, 4, n) == n * (n - 1) / 2);
@@ -87,13 +64,13 @@ TEST_CASE("ex.psum the lock-free versions agree on a larger n") {
 
 TEST_CASE("ex.psum programs with bad arguments print usage and exit 2") {
   for (const char* program : {"psum-mutex", "psum-array", "psum-local"}) {
-    check_usage(program, {});
-    check_usage(program, {"4"});
-    check_usage(program, {"0", "10"});
-    check_usage(program, {"65", "10"});
-    check_usage(program, {"4", "0"});
-    check_usage(program, {"4", "33"});
-    check_usage(program, {"four", "10"});
-    check_usage(program, {"4", "10", "extra"});
+    section.check_usage(program, {});
+    section.check_usage(program, {"4"});
+    section.check_usage(program, {"0", "10"});
+    section.check_usage(program, {"65", "10"});
+    section.check_usage(program, {"4", "0"});
+    section.check_usage(program, {"4", "33"});
+    section.check_usage(program, {"four", "10"});
+    section.check_usage(program, {"4", "10", "extra"});
   }
 }

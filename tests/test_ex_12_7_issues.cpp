@@ -10,68 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "support/programs.hpp"
 #include "support/support.hpp"
 
 namespace {
 const std::string dir = std::string(EXAMPLES_DIR) + "/12.7-issues/";
-
-// Runs one of this section's programs to completion (bounded by run_in_child's limit) and
-// captures its stdout, stderr and exit status. A local helper: spawned (support/spawn.hpp)
-// leaves stderr to the test log, and these checks read the usage message.
-test_support::child_result run_program(const std::string& name,
-                                       const std::vector<std::string>& args) {
-  const std::string path = dir + name;
-  return test_support::run_in_child([&] {
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(path.c_str()));
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    for (int fd = 3; fd < 1024; ++fd) ::close(fd);  // nothing of the test's leaks into it
-    ::execv(path.c_str(), argv.data());
-    ::_exit(127);
-  });
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-// Bad arguments: a usage line on stderr, nothing on stdout, exit status 2.
-void check_usage(const std::string& name, const std::vector<std::string>& args) {
-  CAPTURE(name);
-  CAPTURE(args.size());
-  const auto result = run_program(name, args);
-  CHECK(result.exit_code == 2);
-  CHECK(result.err.find("usage: ") != std::string::npos);
-  CHECK(result.out.empty());
-}
-
-// race races ON PURPOSE: that is its lesson. Under ThreadSanitizer the race is reported (on
-// the program's stderr, which run_program captures) and, by default, the program then exits
-// with status 66. While this guard lives, the programs we start inherit TSAN_OPTIONS that
-// keep the reports but let the program finish with its own exit status, so the same
-// assertions hold in every build. Outside a TSan build the variable is ignored.
-class tolerate_intended_races {
- public:
-  tolerate_intended_races() {
-    if (const char* old = std::getenv("TSAN_OPTIONS")) saved_ = old;
-    ::setenv("TSAN_OPTIONS", "report_signal_unsafe=0:halt_on_error=0:exitcode=0", 1);
-  }
-  tolerate_intended_races(const tolerate_intended_races&) = delete;
-  tolerate_intended_races& operator=(const tolerate_intended_races&) = delete;
-  ~tolerate_intended_races() {
-    if (saved_.empty())
-      ::unsetenv("TSAN_OPTIONS");
-    else
-      ::setenv("TSAN_OPTIONS", saved_.c_str(), 1);
-  }
-
- private:
-  std::string saved_;  // the test's own TSAN_OPTIONS, if any
-};
+const test_support::section_programs section(dir);
+using test_support::lines_of;
+using test_support::tolerate_intended_races;
 
 // The ids in "Hello from thread K" lines, in order; other lines go to `rest`.
 std::vector<int> hello_ids(const std::string& out, std::vector<std::string>& rest) {
@@ -93,7 +39,7 @@ TEST_CASE("ex.rand rand_r gives each thread its seed's sequence, the same on eve
   std::vector<std::string> first_run;
   for (int run = 0; run < 3; ++run) {
     CAPTURE(run);
-    const auto result = run_program("rand", {"8", "2000"});
+    const auto result = section.run("rand", {"8", "2000"});
     CHECK(result.exit_code == 0);
     CHECK(result.err.empty());  // no error, no sanitizer report
     std::vector<std::string> rand_r_lines;
@@ -120,7 +66,7 @@ TEST_CASE("ex.rand rand_r gives each thread its seed's sequence, the same on eve
 }
 
 TEST_CASE("ex.ctime_ts every call gets its own thread's time") {
-  const auto result = run_program("ctime_ts", {"4", "2000"});
+  const auto result = section.run("ctime_ts", {"4", "2000"});
   CHECK(result.exit_code == 0);
   CHECK(result.err.empty());  // no error, no sanitizer report
   CHECK(lines_of(result.out) == std::vector<std::string>{
@@ -138,7 +84,7 @@ TEST_CASE("ex.norace every thread gets its own id, 0..N-1 exactly once") {
     for (int run = 0; run < 3; ++run) {
       CAPTURE(n);
       CAPTURE(run);
-      const auto result = run_program("norace", {std::to_string(n)});
+      const auto result = section.run("norace", {std::to_string(n)});
       CHECK(result.exit_code == 0);
       CHECK(result.err.empty());  // no error, no sanitizer report
       std::vector<std::string> rest;
@@ -158,7 +104,7 @@ TEST_CASE("ex.race runs to completion with well-formed output") {
   // id is right; that is what makes the bug dangerous, and why norace is the fix.
   tolerate_intended_races guard;
   const int n = 50;
-  const auto result = run_program("race", {std::to_string(n)});
+  const auto result = section.run("race", {std::to_string(n)});
   CHECK(result.exit_code == 0);
   std::vector<std::string> rest;
   const std::vector<int> ids = hello_ids(result.out, rest);
@@ -181,7 +127,7 @@ TEST_CASE("ex.deadlock opposite lock orders: the deadlock is reported and the pr
   // The program forces the unlucky schedule, so the deadlock happens on every run; each
   // thread waits for its second lock at most 2 s. run_program's bound (10 s) would catch a
   // hang.
-  const auto result = run_program("deadlock", {});
+  const auto result = section.run("deadlock", {});
   CHECK(result.exit_code == 1);
   CHECK(result.err.empty());  // no error, no sanitizer report
   const auto lines = lines_of(result.out);
@@ -201,7 +147,7 @@ TEST_CASE("ex.deadlock opposite lock orders: the deadlock is reported and the pr
 }
 
 TEST_CASE("ex.deadlock --ordered: the lock-ordering rule never deadlocks") {
-  const auto result = run_program("deadlock", {"--ordered"});
+  const auto result = section.run("deadlock", {"--ordered"});
   CHECK(result.exit_code == 0);
   CHECK(result.err.empty());  // no error, no sanitizer report
   CHECK(lines_of(result.out) ==
@@ -212,20 +158,20 @@ TEST_CASE("ex.deadlock --ordered: the lock-ordering rule never deadlocks") {
 }
 
 TEST_CASE("ex.12.7 programs with bad arguments print usage and exit 2") {
-  check_usage("rand", {"0"});
-  check_usage("rand", {"4", "2"});
-  check_usage("rand", {"x"});
-  check_usage("rand", {"4", "10", "extra"});
-  check_usage("ctime_ts", {"0"});
-  check_usage("ctime_ts", {"65"});
-  check_usage("ctime_ts", {"4", "0"});
-  check_usage("ctime_ts", {"4", "10", "extra"});
-  check_usage("race", {"0"});
-  check_usage("race", {"1001"});
-  check_usage("race", {"4", "4"});
-  check_usage("norace", {"0"});
-  check_usage("norace", {"abc"});
-  check_usage("norace", {"4", "4"});
-  check_usage("deadlock", {"--unordered"});
-  check_usage("deadlock", {"--ordered", "extra"});
+  section.check_usage("rand", {"0"});
+  section.check_usage("rand", {"4", "2"});
+  section.check_usage("rand", {"x"});
+  section.check_usage("rand", {"4", "10", "extra"});
+  section.check_usage("ctime_ts", {"0"});
+  section.check_usage("ctime_ts", {"65"});
+  section.check_usage("ctime_ts", {"4", "0"});
+  section.check_usage("ctime_ts", {"4", "10", "extra"});
+  section.check_usage("race", {"0"});
+  section.check_usage("race", {"1001"});
+  section.check_usage("race", {"4", "4"});
+  section.check_usage("norace", {"0"});
+  section.check_usage("norace", {"abc"});
+  section.check_usage("norace", {"4", "4"});
+  section.check_usage("deadlock", {"--unordered"});
+  section.check_usage("deadlock", {"--ordered", "extra"});
 }
