@@ -147,16 +147,10 @@ void check_slow_reader(int port) {
 // clients once descriptors are free again.
 void check_emfile(running_server& server) {
   const pid_t pid = server.process.pid();
-  csapp::unique_fd warm = connect_client(server.port);  // any lazy set-up happens first
-  REQUIRE(round_trip(warm.get(), "warm up\n"));
-  warm.reset();
-  int idle = -1;  // descriptors the server holds with no client
-  REQUIRE(wait_for([&] {
-    const int now = read_proc(pid).fds;
-    const bool steady = now == idle;
-    idle = now;
-    return steady;
-  }));
+  // Any lazy set-up happens during this connection; once we see the server close it (EOF),
+  // the server holds its idle set of descriptors.
+  REQUIRE(polite_connection(server.port, "warm up\n"));
+  const int idle = read_proc(pid).fds;
   const rlimit low{static_cast<rlim_t>(idle + 3), static_cast<rlim_t>(idle + 3)};
   rlimit old{};
   REQUIRE(::prlimit(pid, RLIMIT_NOFILE, &low, &old) == 0);
@@ -174,12 +168,7 @@ void check_emfile(running_server& server) {
   CHECK(dropped == 5);
   for (auto& conn : served) CHECK(round_trip(conn.get(), "still here\n"));
   // Out of descriptors and idle, it sleeps in its wait like any idle server.
-  CHECK(wait_for([&] {
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-    const auto paren = text.rfind(')');
-    return paren != std::string::npos && paren + 2 < text.size() && text[paren + 2] == 'S';
-  }));
+  CHECK(wait_for([&] { return process_state(pid) == 'S'; }));
   served.clear();
   REQUIRE(wait_for([&] { return read_proc(pid).fds == idle; }));
   csapp::unique_fd newcomer = connect_client(server.port);
@@ -242,12 +231,7 @@ TEST_CASE("ex.select keeps serving clients after stdin reaches end of file") {
     CHECK(round_trip(client.get(), "client " + std::to_string(i) + "\n"));
   }
   // Not spinning on the stdin at end of file: it sleeps in select like any idle server.
-  CHECK(wait_for([&] {
-    std::ifstream stat("/proc/" + std::to_string(server.pid()) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-    const auto paren = text.rfind(')');
-    return paren != std::string::npos && paren + 2 < text.size() && text[paren + 2] == 'S';
-  }));
+  CHECK(wait_for([&] { return process_state(server.pid()) == 'S'; }));
 }
 
 TEST_CASE("ex.select echoes awkward input byte for byte") {

@@ -20,7 +20,6 @@
 #include <chrono>
 #include <csignal>
 #include <cstdint>
-#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -238,6 +237,13 @@ inline std::vector<pid_t> child_pids(pid_t pid) {
   return pids;
 }
 
+// The scheduler state letter of a process ('S' asleep, 'R' running, 'Z' zombie), or '?'.
+inline char process_state(pid_t pid) {
+  const std::string stat = slurp("/proc/" + std::to_string(pid) + "/stat");
+  const auto paren = stat.rfind(')');  // the command name may contain spaces
+  return paren != std::string::npos && paren + 2 < stat.size() ? stat[paren + 2] : '?';
+}
+
 inline proc_reading read_proc(pid_t pid) {
   proc_reading r;
   const std::string base = "/proc/" + std::to_string(pid);
@@ -245,10 +251,7 @@ inline proc_reading read_proc(pid_t pid) {
   r.threads = static_cast<int>(list_dir(base + "/task").size());
   for (pid_t child : child_pids(pid)) {
     ++r.children;
-    const std::string stat = slurp("/proc/" + std::to_string(child) + "/stat");
-    const auto paren = stat.rfind(')');  // the command name may contain spaces
-    if (paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z')
-      ++r.zombies;
+    if (process_state(child) == 'Z') ++r.zombies;
   }
   return r;
 }
