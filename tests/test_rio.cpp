@@ -1091,3 +1091,30 @@ TEST_CASE("rio.reader reads fixed counts and caller-buffer lines, and throws err
     }
   }
 }
+
+TEST_CASE(
+    "rio.reader::read_line with a limit returns a long line in pieces of at most limit bytes") {
+  auto [writer, reading] = test_support::socket_pair();
+  const std::string text = "abcdefgh\nxy";
+  REQUIRE(csapp::writen(writer.get(), text.data(), text.size()) ==
+          static_cast<ssize_t>(text.size()));
+  writer.reset();  // EOF after the bytes
+  csapp::reader in(reading.get());
+  std::string line;
+  std::vector<std::string> pieces;
+  while (in.read_line(line, 5)) pieces.push_back(line);
+  CHECK(pieces == std::vector<std::string>{"abcde", "fgh\n", "xy"});
+
+  // Without a limit the same bytes come back as whole lines.
+  auto [writer2, reading2] = test_support::socket_pair();
+  const std::string long_line = std::string(3 * csapp::rio_bufsize, 'z') + "\n";
+  std::thread feed([&, fd = writer2.get()] { csapp::write_all(fd, long_line + "end"); });
+  csapp::reader whole(reading2.get());
+  REQUIRE(whole.read_line(line));
+  CHECK(line == long_line);
+  feed.join();
+  writer2.reset();
+  REQUIRE(whole.read_line(line));
+  CHECK(line == "end");
+  CHECK_FALSE(whole.read_line(line));
+}

@@ -37,8 +37,11 @@ constexpr std::size_t buffer_slots = 16;  // accepted clients waiting for a work
 void serve(csapp::unique_fd conn) noexcept {
   try {
     csapp::reader in(conn.get());
-    std::string line;  // one whole line, however long: the string grows to fit it
-    while (in.read_line(line)) csapp::write_all(conn.get(), line);
+    // A line longer than this comes back in pieces, echoed as they come: a client that
+    // never sends a newline cannot make the server grow without bound.
+    constexpr std::size_t max_line = 64 * 1024;
+    std::string line;
+    while (in.read_line(line, max_line)) csapp::write_all(conn.get(), line);
   } catch (const std::exception&) {
     // The client reset the connection or went away before reading its echo: this
     // connection is over, and only this one.

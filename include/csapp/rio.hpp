@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <sys/socket.h>
@@ -183,16 +184,20 @@ class reader {
     return checked(rio_readlineb(state_, buf, maxlen), "read_line");
   }
 
-  // One whole line (newline kept) however long it is. Returns false at EOF with nothing
-  // read; a last line without a newline is returned as it is.
-  bool read_line(std::string& line) {
+  // One line (newline kept) of at most `limit` bytes; a longer line comes back in pieces,
+  // as with rio_readlineb. Returns false at EOF with nothing read; a last line without a
+  // newline is returned as it is. A server passes a limit, so that a client sending no
+  // newline cannot make it allocate without bound.
+  bool read_line(std::string& line, std::size_t limit = SIZE_MAX) {
     line.clear();
     char piece[rio_bufsize];
-    for (;;) {
-      const std::size_t got = read_line(piece, sizeof piece);
+    while (line.size() < limit) {
+      const std::size_t room = std::min(sizeof piece - 1, limit - line.size());
+      const std::size_t got = read_line(piece, room + 1);
       line.append(piece, got);
-      if (got == 0 || line.back() == '\n') return !line.empty();
+      if (got == 0 || line.back() == '\n') break;
     }
+    return !line.empty();
   }
 
   // rio_readnb: n bytes, fewer only at EOF.
