@@ -23,25 +23,7 @@
 #include <csapp/socket.hpp>
 #include <csapp/stop.hpp>
 
-namespace {
-
-// Serves one client until it is done. `conn` is this thread's: it is closed when the
-// function returns, however it returns.
-void serve(csapp::unique_fd conn) noexcept {
-  try {
-    csapp::reader in(conn.get());
-    // A line longer than this comes back in pieces, echoed as they come: a client that
-    // never sends a newline cannot make the server grow without bound.
-    constexpr std::size_t max_line = 64 * 1024;
-    std::string line;
-    while (in.read_line(line, max_line)) csapp::write_all(conn.get(), line);
-  } catch (const std::exception&) {
-    // The client reset the connection or went away before reading its echo: this
-    // connection is over, and only this one.
-  }
-}
-
-}  // namespace
+#include "cpp/serve.hpp"
 
 int main(int argc, char** argv) {
   if (argc != 2) {

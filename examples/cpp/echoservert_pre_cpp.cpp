@@ -27,26 +27,13 @@
 #include <csapp/socket.hpp>
 #include <csapp/stop.hpp>
 
+#include "cpp/serve.hpp"
+
 namespace {
 
 constexpr int default_workers = 4;
 constexpr int max_workers = 1024;
 constexpr std::size_t buffer_slots = 16;  // accepted clients waiting for a worker
-
-// Serves one client until it is done; `conn` is closed when this returns, however.
-void serve(csapp::unique_fd conn) noexcept {
-  try {
-    csapp::reader in(conn.get());
-    // A line longer than this comes back in pieces, echoed as they come: a client that
-    // never sends a newline cannot make the server grow without bound.
-    constexpr std::size_t max_line = 64 * 1024;
-    std::string line;
-    while (in.read_line(line, max_line)) csapp::write_all(conn.get(), line);
-  } catch (const std::exception&) {
-    // The client reset the connection or went away before reading its echo: this
-    // connection is over, and only this one.
-  }
-}
 
 // A worker: takes the next connection from the buffer (waiting while it is empty), serves
 // it, and goes back for another. While it serves one client, it serves nobody else.
