@@ -92,9 +92,6 @@ class any_ptr {
   void* p_;  // the untyped result
 };
 
-// The error text for a wrapper that failed with `err`, and the exit.
-[[noreturn]] inline void die(const char* msg, int err) noexcept { fail_errno(msg, err); }
-
 // "The peer went away": for one connection an end, not an error worth ending a server for.
 inline bool peer_gone(int err) noexcept { return err == ECONNRESET || err == EPIPE; }
 

@@ -23,12 +23,17 @@ inline const char* strerror_result(const char* text, const char*) noexcept { ret
 inline const char* strerror_result(int rc, const char* buf) noexcept {
   return rc == 0 ? buf : "Unknown error";
 }
+// The text for err, using buf (256 bytes) if the system needs room for it.
+inline const char* errno_text(int err, char (&buf)[256]) noexcept {
+  buf[0] = '\0';
+  return strerror_result(::strerror_r(err, buf, sizeof buf), buf);
+}
 }  // namespace detail
 
 // The text for an errno value, safe to call from any thread.
 inline std::string errno_message(int err) {
-  char buf[256] = "";
-  return detail::strerror_result(::strerror_r(err, buf, sizeof buf), buf);
+  char buf[256];
+  return detail::errno_text(err, buf);
 }
 
 [[noreturn]] inline void throw_errno(const char* what, int err = errno) {
@@ -70,8 +75,8 @@ inline void report(const char* msg, const char* reason) noexcept {
 }
 
 [[noreturn]] inline void fail_errno(const char* msg, int err) noexcept {
-  char buf[256] = "";
-  fail(msg, detail::strerror_result(::strerror_r(err, buf, sizeof buf), buf));
+  char buf[256];  // no std::string here: this must not throw
+  fail(msg, detail::errno_text(err, buf));
 }
 
 }  // namespace csapp
