@@ -1,0 +1,204 @@
+// echo-check - points a battery of clients at a line-echo server and says what it found.
+//
+//   echo-check HOST PORT [--clients N] [--rounds R] [--size B] [--duration S] [--pid PID]
+//              [--churn N] [--patience S] [--only a,b,...] [--json]
+//
+// Exit status: 0 when every scenario passed, 1 when a flaw was found, 2 on bad arguments or
+// when the server cannot be reached at all.
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "echocheck/checker.hpp"
+#include "echocheck/report.hpp"
+
+namespace {
+
+using namespace echo_check;
+
+constexpr const char* usage_text =
+    "usage: echo-check HOST PORT [options]\n"
+    "Checks a line-echo server: byte-exact echo, concurrency, half lines, pipelined lines,\n"
+    "bad clients, load and connection churn.\n"
+    "  --clients N     clients at once in the load scenario (default 100)\n"
+    "  --rounds R      round trips per client (default 100)\n"
+    "  --duration S    run the load for S seconds instead of a number of rounds\n"
+    "  --size B        bytes per line, the newline included (default 64)\n"
+    "  --churn N       short connections in the churn scenario (default 1000)\n"
+    "  --patience S    how long a client waits before it counts as not served (default 2)\n"
+    "  --pid PID       the server's process id: check descriptors, threads and children\n"
+    "  --only LIST     run only these scenarios (comma-separated): echo, pipelined,\n"
+    "                  second-client, half-line, bad-clients, load, churn, resources\n"
+    "  --json          print the findings as one JSON object\n"
+    "exit status: 0 all passed, 1 a flaw was found, 2 bad arguments or server unreachable\n";
+
+[[noreturn]] void usage_error(const std::string& problem) {
+  std::fprintf(stderr, "echo-check: %s\n%s", problem.c_str(), usage_text);
+  std::exit(2);
+}
+
+// A whole-string number in [lo, hi], or a usage error naming the option.
+double parse_number(const std::string& option, const char* text, double lo, double hi) {
+  char* end = nullptr;
+  errno = 0;
+  const double value = std::strtod(text, &end);
+  if (end == text || *end != '\0' || errno != 0 || !std::isfinite(value) || value < lo ||
+      value > hi) {
+    char range[96];
+    std::snprintf(range, sizeof range, " wants a number from %g to %g, not '%s'", lo, hi, text);
+    usage_error(option + range);
+  }
+  return value;
+}
+
+int parse_int(const std::string& option, const char* text, int lo, int hi) {
+  const double value = parse_number(option, text, lo, hi);
+  if (value != std::floor(value)) usage_error(option + " wants a whole number, not '" + text + "'");
+  return static_cast<int>(value);
+}
+
+std::vector<std::string> parse_names(const std::string& list) {
+  std::vector<std::string> names;
+  std::size_t at = 0;
+  while (at <= list.size()) {
+    const auto comma = std::min(list.find(',', at), list.size());
+    const std::string name = list.substr(at, comma - at);
+    const auto& known = scenario_names();
+    if (std::find(known.begin(), known.end(), name) == known.end())
+      usage_error("--only: no scenario named '" + name + "'");
+    names.push_back(name);
+    at = comma + 1;
+  }
+  return names;
+}
+
+struct arguments {
+  std::string host, port;
+  check_options check;
+  std::vector<std::string> scenarios;
+  bool json = false;
+};
+
+arguments parse(int argc, char** argv) {
+  arguments args;
+  std::vector<std::string> positional;
+  bool rounds_given = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "-h" || arg == "--help") {
+      std::fputs(usage_text, stdout);
+      std::exit(0);
+    }
+    if (arg == "--json") {
+      args.json = true;
+      continue;
+    }
+    if (arg.rfind("--", 0) != 0) {
+      positional.push_back(arg);
+      continue;
+    }
+    if (i + 1 >= argc) usage_error(arg + " needs a value");
+    const char* value = argv[++i];
+    if (arg == "--clients") {
+      args.check.load.clients = parse_int(arg, value, 1, 100000);
+    } else if (arg == "--rounds") {
+      args.check.load.rounds = parse_int(arg, value, 1, 100000000);
+      rounds_given = true;
+    } else if (arg == "--duration") {
+      args.check.load.duration =
+          millis(static_cast<long>(parse_number(arg, value, 0.01, 3600) * 1000));
+    } else if (arg == "--size") {
+      args.check.load.line_size = static_cast<std::size_t>(parse_int(arg, value, 1, 1 << 20));
+    } else if (arg == "--churn") {
+      args.check.churn = parse_int(arg, value, 1, 10000000);
+    } else if (arg == "--patience") {
+      args.check.patience = millis(static_cast<long>(parse_number(arg, value, 0.05, 600) * 1000));
+    } else if (arg == "--pid") {
+      args.check.pid = parse_int(arg, value, 1, 1 << 30);
+    } else if (arg == "--only") {
+      args.scenarios = parse_names(value);
+    } else {
+      usage_error("unknown option " + arg);
+    }
+  }
+  if (positional.size() != 2) usage_error("expected HOST and PORT");
+  args.host = positional[0];
+  args.port = positional[1];
+  parse_int("PORT", args.port.c_str(), 1, 65535);
+  if (rounds_given && args.check.load.duration.count() > 0)
+    usage_error("--rounds and --duration exclude each other");
+  if (args.scenarios.empty()) {
+    for (const auto& name : scenario_names())
+      if (name != "resources" || args.check.pid > 0) args.scenarios.push_back(name);
+  }
+  // A timed run may take as long as it was told to, and the slowest connect on top.
+  if (args.check.load.duration.count() > 0)
+    args.check.load.limit = std::max(args.check.load.limit, args.check.load.duration + 30s);
+  return args;
+}
+
+// Up to the hard limit, so thousands of clients fit.
+void raise_descriptor_limit() {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) == 0) {
+    lim.rlim_cur = lim.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
+
+// A progress line on a terminal, once a run has taken more than a second.
+tick_function progress_line() {
+  if (!::isatty(STDERR_FILENO)) return {};
+  return [](const load_result& r, double elapsed) {
+    if (elapsed < 1) return;
+    std::fprintf(stderr, "\r  %.1f s: %s round trips, %s of %s clients served, %s connected\x1b[K",
+                 elapsed, with_commas(static_cast<long long>(r.messages)).c_str(),
+                 with_commas(r.served).c_str(), with_commas(r.sessions).c_str(),
+                 with_commas(r.connected).c_str());
+  };
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  arguments args = parse(argc, argv);
+  ::signal(SIGPIPE, SIG_IGN);  // a server that resets us is a finding, not our death
+  raise_descriptor_limit();
+  args.check.on_tick = progress_line();
+  endpoint ep;
+  try {
+    ep = resolve(args.host, args.port);
+    connect_within(ep, args.check.event_limit);  // reachable at all?
+  } catch (const std::system_error& e) {
+    std::fprintf(stderr, "echo-check: cannot reach %s:%s: %s\n", args.host.c_str(),
+                 args.port.c_str(), e.code().message().c_str());
+    return 2;
+  }
+  if (args.check.pid > 0 && !process_exists(args.check.pid)) {
+    std::fprintf(stderr, "echo-check: --pid %d: no such process\n", args.check.pid);
+    return 2;
+  }
+  const std::string server = ep.name();
+  checker check(ep, args.check);
+  std::vector<finding> findings;
+  try {
+    findings = check.run(args.scenarios);
+  } catch (const std::exception& e) {  // our own failure (epoll, memory): not a finding
+    std::fprintf(stderr, "\necho-check: %s\n", e.what());
+    return 2;
+  }
+  if (args.check.on_tick) std::fputs("\r\x1b[K", stderr);
+  if (args.json)
+    print_json(stdout, server, args.check.pid, findings);
+  else
+    print_text(stdout, server, findings);
+  return flaw_names(findings).empty() ? 0 : 1;
+}

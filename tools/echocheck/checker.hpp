@@ -1,0 +1,502 @@
+// tools/echocheck/checker.hpp - the scenarios: what a line-echo server is checked for.
+//
+// Each scenario plays clients against the server and turns what it saw into a finding: a
+// pass or a flaw, a sentence that says what happened in terms of what a user of the server
+// would notice, and the numbers behind it. A scenario never decides from timing alone
+// whether bytes are right; time enters only as "patience": how long a client waits before
+// the checker concludes that nobody is serving it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "load.hpp"
+#include "net.hpp"
+#include "proc.hpp"
+
+namespace echo_check {
+
+struct check_options {
+  load_options load;        // the load scenario's shape
+  int churn = 1000;         // short connections in the churn scenario
+  int churn_at_once = 8;    // of them, at most this many at a time
+  millis patience{2s};      // how long a client waits before "not served" is concluded
+  millis event_limit{10s};  // the bound for anything that should happen (connect, EOF)
+  pid_t pid = 0;            // the server's process, for /proc readings (0: unknown)
+  tick_function on_tick;    // called during load and churn runs (progress, sampling)
+};
+
+struct metric {
+  std::string key;  // snake_case, with its unit: "msgs_per_s", "p99_s"
+  double value;
+};
+
+struct finding {
+  std::string scenario;
+  bool passed = false;
+  std::string verdict;          // what happened, in plain words
+  std::vector<metric> metrics;  // the numbers behind it
+
+  double get(const std::string& key, double otherwise = 0) const {
+    for (const auto& m : metrics)
+      if (m.key == key) return m.value;
+    return otherwise;
+  }
+};
+
+// Every scenario, in the order they run. "resources" needs the server's pid.
+inline const std::vector<std::string>& scenario_names() {
+  static const std::vector<std::string> names = {"echo",      "pipelined",   "second-client",
+                                                 "half-line", "bad-clients", "load",
+                                                 "churn",     "resources"};
+  return names;
+}
+
+inline std::string bytes_text(std::size_t n) {
+  if (n >= 1024 && n % 1024 == 0) return std::to_string(n / 1024) + " KiB";
+  return with_commas(static_cast<long long>(n)) + " B";
+}
+
+class checker {
+ public:
+  checker(endpoint ep, check_options opt) : ep_(std::move(ep)), opt_(std::move(opt)) {}
+
+  // Runs the named scenarios (in the canonical order). A scenario whose connections fail
+  // is a flaw, not an exception: a server that stops answering mid-run is a finding.
+  std::vector<finding> run(const std::vector<std::string>& wanted) {
+    auto wants = [&](const std::string& name) {
+      return std::find(wanted.begin(), wanted.end(), name) != wanted.end();
+    };
+    std::vector<finding> findings;
+    if (opt_.pid > 0 && wants("resources")) take_baseline();
+    for (const auto& name : scenario_names()) {
+      if (!wants(name)) continue;
+      try {
+        findings.push_back(run_one(name));
+      } catch (const std::system_error& e) {
+        findings.push_back({name,
+                            false,
+                            std::string("the server stopped answering: ") + e.what() + gone_note(),
+                            {}});
+      }
+    }
+    return findings;
+  }
+
+  // The most processes, threads and descriptors seen during load and churn (with a pid).
+  const proc_peak& peak() const { return peak_; }
+
+ private:
+  finding run_one(const std::string& name) {
+    if (name == "echo") return check_echo();
+    if (name == "pipelined") return check_pipelined();
+    if (name == "second-client") return check_second_client();
+    if (name == "half-line") return check_half_line();
+    if (name == "bad-clients") return check_bad_clients();
+    if (name == "load") return check_load();
+    if (name == "churn") return check_churn();
+    return check_resources();
+  }
+
+  csapp::unique_fd connect() {
+    ++connections_;
+    return connect_within(ep_, opt_.event_limit);
+  }
+  clock::time_point patience_end() const { return clock::now() + opt_.patience; }
+  clock::time_point event_end() const { return clock::now() + opt_.event_limit; }
+
+  // " (the server process is gone)", when we know its pid and it is.
+  std::string gone_note() const {
+    if (opt_.pid <= 0) return "";
+    if (!process_exists(opt_.pid) || process_state(opt_.pid) == 'Z')
+      return " (the server process is gone: a write to a reset connection raised SIGPIPE, or "
+             "an error ended it)";
+    return " (the server process is still running, but does not answer)";
+  }
+
+  // What came back for a line, described for a person: "" when it was exact.
+  static std::string difference(const std::string& sent, const std::string& got) {
+    if (got == sent) return "";
+    const std::string what = "a line of " + bytes_text(sent.size());
+    if (got.empty()) return what + " got no answer";
+    const auto at = std::mismatch(sent.begin(), sent.end(), got.begin(), got.end()).first;
+    const auto offset = static_cast<std::size_t>(at - sent.begin());
+    if (offset == got.size()) return what + " came back as its first " + bytes_text(got.size());
+    return what + " came back different from byte " + with_commas(static_cast<long long>(offset));
+  }
+
+  // Awkward input comes back byte-exact, and the server closes once the client has.
+  finding check_echo() {
+    const std::vector<std::string> lines = {
+        std::string("nul\0bytes\0inside\n", 17), "\n",
+        std::string(8190, 'a') + "\n",           std::string(8191, 'b') + "\n",
+        std::string(20 * 1024 - 1, 'c') + "\n",  "two lines\nin one write\n",
+    };
+    csapp::unique_fd conn = connect();
+    for (const auto& line : lines) {
+      if (!send_all(conn.get(), line))
+        return {"echo",
+                false,
+                "the server closed the connection while we sent " + bytes_text(line.size()),
+                {}};
+      const std::string got = read_up_to(conn.get(), line.size(), patience_end());
+      if (const auto diff = difference(line, got); !diff.empty())
+        return {"echo",
+                false,
+                diff + " (within " + human_seconds(opt_.patience.count() / 1e3) + ")",
+                {}};
+    }
+    const std::string tail = "a last line without a newline";
+    send_all(conn.get(), tail);
+    ::shutdown(conn.get(), SHUT_WR);
+    if (read_up_to(conn.get(), tail.size(), patience_end()) != tail)
+      return {"echo",
+              false,
+              "a last line without a newline was not echoed when the client closed its side",
+              {}};
+    if (!closed_by(conn.get(), event_end()))
+      return {"echo",
+              false,
+              "after the client closed its side, the server never closed the connection",
+              {}};
+    return {"echo",
+            true,
+            "byte-exact: NUL bytes, lines of 1 B to 20 KiB, two lines in one write, a last line "
+            "without a newline; then the server closed its side",
+            {}};
+  }
+
+  // Lines that arrive together (in one segment, or split anywhere) all come back, without
+  // the client sending anything more.
+  finding check_pipelined() {
+    constexpr int count = 100;
+    std::string batch;
+    for (int i = 0; i < count; ++i) batch += "pipelined line " + std::to_string(i) + "\n";
+    csapp::unique_fd conn = connect();
+    send_all(conn.get(), batch);
+    const std::string got = read_up_to(conn.get(), batch.size(), patience_end());
+    if (got != batch) {
+      const auto lines = std::count(got.begin(), got.end(), '\n');
+      return {"pipelined",
+              false,
+              "pipelined lines are lost: " + std::to_string(count) + " lines sent in one write, " +
+                  std::to_string(lines) + " came back within " +
+                  human_seconds(opt_.patience.count() / 1e3) +
+                  " (whole lines left in a read buffer must be served before waiting for the "
+                  "socket again)",
+              {{"lines_sent", count}, {"lines_back", static_cast<double>(lines)}}};
+    }
+    // The same lines again, cut at awkward places: a line split over two writes.
+    const std::vector<std::string> pieces = {"split li", "ne one\nsplit line two\nsplit",
+                                             " line three\n"};
+    std::string all;
+    for (const auto& piece : pieces) {
+      send_all(conn.get(), piece);
+      all += piece;
+    }
+    if (read_up_to(conn.get(), all.size(), patience_end()) != all)
+      return {"pipelined", false, "lines split across writes did not all come back", {}};
+    return {"pipelined",
+            true,
+            std::to_string(count) +
+                " lines in one write all came back, and so did lines split "
+                "across writes",
+            {{"lines_sent", count}, {"lines_back", count}}};
+  }
+
+  // While a first client stays connected, is a second one served?
+  finding check_second_client() {
+    csapp::unique_fd first = connect();
+    if (!round_trip(first.get(), "first client\n", patience_end()))
+      return {"second-client", false, "even a single client got no echo", {}};
+    csapp::unique_fd second = connect();
+    const std::string line = "second client\n";
+    const auto sent = clock::now();
+    send_all(second.get(), line);
+    if (readable_by(second.get(), sent + opt_.patience)) {
+      const bool exact = read_up_to(second.get(), line.size(), event_end()) == line;
+      const double wait = seconds_between(sent, clock::now());
+      if (!exact) return {"second-client", false, "the second client's echo was wrong", {}};
+      return {"second-client",
+              true,
+              "a second client was served (in " + human_seconds(wait) +
+                  ") while the first stayed connected",
+              {{"second_wait_s", wait}}};
+    }
+    const double waited = seconds_between(sent, clock::now());
+    first.reset();
+    const auto left = clock::now();
+    const bool served = read_up_to(second.get(), line.size(), event_end()) == line;
+    std::string verdict = "your server serves one client at a time: the second waited " +
+                          human_seconds(waited) + " while the first was connected";
+    verdict += served ? ", and was served " + human_seconds(seconds_between(left, clock::now())) +
+                            " after the first left"
+                      : ", and was not served even after the first left";
+    return {"second-client", false, verdict, {{"second_wait_s", waited}}};
+  }
+
+  // A client sends half a line and stops: are the others still served?
+  finding check_half_line() {
+    csapp::unique_fd slow = connect();
+    if (!round_trip(slow.get(), "hello\n", patience_end()))
+      return {"half-line", false, "even a single client got no echo", {}};
+    send_all(slow.get(), "half a li");
+    csapp::unique_fd other = connect();
+    const std::string line = "another client\n";
+    const auto sent = clock::now();
+    send_all(other.get(), line);
+    const bool served = readable_by(other.get(), sent + opt_.patience);
+    const double wait = seconds_between(sent, clock::now());
+    if (served && read_up_to(other.get(), line.size(), event_end()) != line)
+      return {"half-line", false, "the other client's echo was wrong", {}};
+    send_all(slow.get(), "ne\n");  // finish the line: it must come back whole
+    const bool finished = read_up_to(slow.get(), 12, event_end()) == "half a line\n";
+    if (!served) {
+      const bool later = read_up_to(other.get(), line.size(), event_end()) == line;
+      return {"half-line",
+              false,
+              "a half-sent line stalls everyone: another client waited " + human_seconds(wait) +
+                  (later ? ", and was served only once the line was finished"
+                         : ", and was not served even once the line was finished"),
+              {{"other_wait_s", wait}}};
+    }
+    if (!finished)
+      return {"half-line", false, "a line sent in two parts did not come back whole", {}};
+    return {"half-line",
+            true,
+            "a client that sent half a line did not hold up another (served in " +
+                human_seconds(wait) + ")",
+            {{"other_wait_s", wait}}};
+  }
+
+  // Clients that reset mid-echo, close before reading, or connect and vanish: afterwards
+  // a new client is still served.
+  finding check_bad_clients() {
+    {
+      csapp::unique_fd probe = connect();
+      if (!round_trip(probe.get(), "before\n", patience_end()))
+        return {"bad-clients", false, "even a single client got no echo", {}};
+    }
+    constexpr int each = 20;
+    const std::string big(256 * 1024, 'x');
+    const std::string two_lines = big + "\n" + big + "\n";
+    for (int i = 0; i < each; ++i) {
+      // The server is echoing into a socket nobody reads when the client resets it.
+      csapp::unique_fd conn = connect();
+      csapp::writen(conn.get(), two_lines.data(), two_lines.size() / 4);
+      reset_on_close(conn.get());
+    }
+    for (int i = 0; i < each; ++i) {
+      csapp::unique_fd conn = connect();
+      send_all(conn.get(), "never read\n");
+    }
+    for (int i = 0; i < each; ++i) connect();  // connect, send nothing, leave
+    csapp::unique_fd after;
+    try {
+      after = connect();
+    } catch (const std::system_error& e) {
+      return {"bad-clients",
+              false,
+              "after clients that reset or closed early, new clients are refused (" +
+                  std::string(e.code().message()) + ")" + gone_note(),
+              {}};
+    }
+    if (!round_trip(after.get(), "still serving?\n", event_end()))
+      return {
+          "bad-clients",
+          false,
+          "after clients that reset or closed early, the server no longer answers" + gone_note(),
+          {}};
+    return {"bad-clients",
+            true,
+            std::to_string(each) + " clients reset mid-echo, " + std::to_string(each) +
+                " closed before reading and " + std::to_string(each) +
+                " left without a word; the next client was served",
+            {}};
+  }
+
+  tick_function sampling_tick() {
+    return [this](const load_result& so_far, double elapsed) {
+      if (opt_.pid > 0) peak_.add(read_proc(opt_.pid));
+      if (opt_.on_tick) opt_.on_tick(so_far, elapsed);
+    };
+  }
+
+  finding check_load() {
+    const load_options& o = opt_.load;
+    connections_ += o.clients;
+    const load_result r = run_load(ep_, o, sampling_tick());
+    std::string shape = with_commas(o.clients) + (o.clients == 1 ? " client" : " clients");
+    shape += o.duration.count() > 0 ? " for " + human_seconds(o.duration.count() / 1e3)
+                                    : " x " + with_commas(o.rounds) + " round trips";
+    shape += " of " + bytes_text(o.line_size) + ": ";
+    finding f{"load", true, "", load_metrics(r)};
+    std::vector<std::string> flaws;
+    if (r.corrupted > 0)
+      flaws.push_back(std::to_string(r.corrupted) + " received bytes that were not their own");
+    if (r.cut_off > 0) flaws.push_back(std::to_string(r.cut_off) + " were cut off by the server");
+    if (r.refused > 0) flaws.push_back(std::to_string(r.refused) + " could not connect");
+    if (r.starved() > 0)
+      flaws.push_back(std::to_string(r.starved()) + " of " + with_commas(r.sessions) +
+                      " were never served" +
+                      (r.served > 0 ? " (your server served at most " + std::to_string(r.served) +
+                                          " clients at once: a fixed pool?)"
+                                    : ""));
+    else if (r.timed_out)
+      flaws.push_back(std::to_string(r.sessions - r.finished) + " did not finish within " +
+                      human_seconds(o.limit.count() / 1e3));
+    char numbers[256];
+    std::snprintf(numbers, sizeof numbers,
+                  "%s msgs/s; latency p50 %s, p90 %s, p99 %s, max %s; per client %llu to %llu "
+                  "round trips",
+                  with_commas(static_cast<long long>(r.per_second(r.messages))).c_str(),
+                  human_seconds(r.latency.p50).c_str(), human_seconds(r.latency.p90).c_str(),
+                  human_seconds(r.latency.p99).c_str(), human_seconds(r.latency.max).c_str(),
+                  static_cast<unsigned long long>(r.fewest),
+                  static_cast<unsigned long long>(r.most));
+    f.verdict = shape + numbers;
+    if (!flaws.empty()) {
+      f.passed = false;
+      f.verdict += ". Of the clients, ";
+      for (std::size_t i = 0; i < flaws.size(); ++i) f.verdict += (i > 0 ? "; " : "") + flaws[i];
+    }
+    return f;
+  }
+
+  static std::vector<metric> load_metrics(const load_result& r) {
+    return {{"clients", static_cast<double>(r.sessions)},
+            {"msgs_per_s", r.per_second(r.messages)},
+            {"p50_s", r.latency.p50},
+            {"p90_s", r.latency.p90},
+            {"p99_s", r.latency.p99},
+            {"max_s", r.latency.max},
+            {"starved", static_cast<double>(r.starved())},
+            {"min_per_client", static_cast<double>(r.fewest)},
+            {"max_per_client", static_cast<double>(r.most)},
+            {"corrupted", static_cast<double>(r.corrupted)},
+            {"cut_off", static_cast<double>(r.cut_off)},
+            {"seconds", r.seconds}};
+  }
+
+  // Many short connections: what one costs. With a pid, the server's CPU time per
+  // connection (a process server's children count once reaped).
+  finding check_churn() {
+    load_options o;
+    o.clients = opt_.churn_at_once;
+    o.total = opt_.churn;
+    o.line_size = opt_.load.line_size;
+    o.limit = opt_.load.limit;
+    const double cpu_before = opt_.pid > 0 ? cpu_seconds(opt_.pid) : 0;
+    connections_ += o.total;
+    const load_result r = run_load(ep_, o, sampling_tick());
+    const double per_second = r.per_second(static_cast<std::uint64_t>(r.finished));
+    finding f{"churn",
+              r.finished == r.sessions,
+              "",
+              {{"connections", static_cast<double>(o.total)}, {"connections_per_s", per_second}}};
+    f.verdict = with_commas(r.finished) + " of " + with_commas(o.total) +
+                " short connections (connect, one line, close), " + std::to_string(o.clients) +
+                " at a time: " + with_commas(static_cast<long long>(per_second)) + " connections/s";
+    if (opt_.pid > 0) {
+      // Children of a process server reach the CPU account when reaped: wait for that.
+      wait_until([&] { return read_proc(opt_.pid).children <= baseline_.children; });
+      const double cpu = (cpu_seconds(opt_.pid) - cpu_before) / std::max(1, r.finished);
+      f.metrics.push_back({"server_cpu_per_connection_s", cpu});
+      f.verdict += "; server CPU " + human_seconds(cpu) + " per connection";
+    }
+    if (!f.passed)
+      f.verdict += "; " + std::to_string(r.refused) + " refused, " + std::to_string(r.cut_off) +
+                   " cut off, " + std::to_string(r.corrupted) + " wrong echoes" +
+                   (r.timed_out ? ", and the run hit its time limit" : "");
+    return f;
+  }
+
+  // Waits (bounded by event_limit) until `done` holds, checking every 10 ms.
+  template <class Predicate>
+  bool wait_until(Predicate done) {
+    const auto end = event_end();
+    while (!done()) {
+      if (clock::now() >= end) return false;
+      ::usleep(10'000);
+    }
+    return true;
+  }
+
+  // After a polite warm-up connection: what the idle server holds.
+  void take_baseline() {
+    {
+      csapp::unique_fd warm = connect();
+      round_trip(warm.get(), "warm up\n", patience_end());
+      ::shutdown(warm.get(), SHUT_WR);
+      closed_by(warm.get(), event_end());  // the server has let go of it
+    }
+    wait_until([&] { return read_proc(opt_.pid).children == 0; });
+    baseline_ = read_proc(opt_.pid);
+  }
+
+  // Once every client has left, the server is back where it started.
+  finding check_resources() {
+    if (opt_.pid <= 0) return {"resources", false, "needs --pid", {}};
+    if (baseline_.fds < 0) return {"resources", false, "the server process was not found", {}};
+    proc_reading now;
+    wait_until([&] {
+      now = read_proc(opt_.pid);
+      return now.fds >= 0 && now.fds <= baseline_.fds && now.zombies == 0 &&
+             now.children <= baseline_.children;
+    });
+    finding f{"resources", true, "", {}};
+    f.metrics = {{"fds_before", static_cast<double>(baseline_.fds)},
+                 {"fds_after", static_cast<double>(now.fds)},
+                 {"threads_before", static_cast<double>(baseline_.threads)},
+                 {"threads_after", static_cast<double>(now.threads)},
+                 {"children_before", static_cast<double>(baseline_.children)},
+                 {"children_after", static_cast<double>(now.children)},
+                 {"zombies_after", static_cast<double>(now.zombies)},
+                 {"connections", static_cast<double>(connections_)}};
+    if (now.fds < 0) {
+      f.passed = false;
+      f.verdict = "the server process is gone";
+      return f;
+    }
+    std::vector<std::string> flaws;
+    if (now.fds > baseline_.fds) {
+      const int grew = now.fds - baseline_.fds;
+      std::string each;
+      if (grew * 2 >= connections_) each = ": about one per connection (is connfd closed?)";
+      flaws.push_back("descriptors grew from " + std::to_string(baseline_.fds) + " to " +
+                      with_commas(now.fds) + " after " + with_commas(connections_) +
+                      " connections" + each);
+    }
+    if (now.zombies > 0)
+      flaws.push_back(std::to_string(now.zombies) +
+                      " zombie children: the server does not reap them (waitpid)");
+    if (now.children - now.zombies > baseline_.children)
+      flaws.push_back(std::to_string(now.children - now.zombies) +
+                      " child processes still running after every client left");
+    char text[200];
+    std::snprintf(text, sizeof text,
+                  "after %s connections: descriptors %d -> %d, threads %d -> %d, child processes "
+                  "%d -> %d",
+                  with_commas(connections_).c_str(), baseline_.fds, now.fds, baseline_.threads,
+                  now.threads, baseline_.children, now.children);
+    f.verdict = text;
+    for (const auto& flaw : flaws) f.verdict += "; " + flaw;
+    f.passed = flaws.empty();
+    return f;
+  }
+
+  endpoint ep_;
+  check_options opt_;
+  proc_reading baseline_;  // the idle server after a warm-up connection
+  proc_peak peak_;         // most seen during load and churn
+  int connections_ = 0;    // connections made so far, all scenarios together
+};
+
+}  // namespace echo_check

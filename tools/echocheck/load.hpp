@@ -1,0 +1,347 @@
+// tools/echocheck/load.hpp - many clients at once, driven by one epoll loop.
+//
+// Each client (a session) connects, then does round trips: it sends its own line and waits
+// until the whole line came back before it sends the next, so a round trip's time is the
+// latency a user of the server would see. One thread drives every session, so the checker
+// can hold thousands of connections without thousands of threads competing with the
+// server for the CPUs.
+//
+// Two shapes of run:
+//   load  - `clients` sessions at once; they connect first (the connection phase is not
+//           timed), then all start together and go on for `rounds` round trips each, or
+//           until `duration` is over;
+//   churn - `total` short sessions, at most `clients` at a time: connect, one round trip,
+//           close our side, wait until the server closes its side. A new session starts
+//           as soon as one ends, so the run measures what a connection costs the server.
+#pragma once
+
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <csapp/error.hpp>
+#include <csapp/fd.hpp>
+
+#include "net.hpp"
+
+namespace echo_check {
+
+struct load_options {
+  int clients = 100;           // sessions at once
+  int rounds = 100;            // round trips per session, when duration is zero
+  millis duration{0};          // when nonzero, sessions go on until this much time passed
+  std::size_t line_size = 64;  // bytes per line, the newline included
+  int total = 0;               // churn: sessions in all (0: a load run)
+  millis connect_limit{5s};    // the longest the untimed connection phase may take
+  millis limit{60s};           // the bound for a whole run, whatever happens
+};
+
+// Latency percentiles of a run, in seconds.
+struct latency_summary {
+  double p50 = 0, p90 = 0, p99 = 0, max = 0;
+};
+
+struct load_result {
+  int sessions = 0;            // sessions started
+  int connected = 0;           // of them, established
+  int served = 0;              // of them, completed at least one round trip
+  int finished = 0;            // of them, completed every round trip (and the close, churn)
+  int corrupted = 0;           // received bytes that were not their own line
+  int cut_off = 0;             // connection closed or reset by the server before the end
+  int refused = 0;             // connect failed
+  std::uint64_t messages = 0;  // round trips completed
+  double seconds = 0;          // timed part of the run
+  bool timed_out = false;      // the run hit options.limit before every session was done
+  latency_summary latency;
+  std::uint64_t fewest = 0;  // round trips of the least served session
+  std::uint64_t most = 0;    // round trips of the most served session
+
+  int starved() const { return sessions - served; }
+  double per_second(std::uint64_t n) const { return seconds > 0 ? n / seconds : 0; }
+};
+
+// The line session `id` sends: its own text, so crossed wires show up as corruption.
+inline std::string session_line(int id, std::size_t size) {
+  std::string line = "client " + std::to_string(id) + " ";
+  while (line.size() + 1 < size) line += static_cast<char>('a' + line.size() % 26);
+  line.resize(size > 0 ? size - 1 : 0);
+  line += '\n';
+  return line;
+}
+
+// Called about ten times a second with the run so far and the seconds it has taken.
+using tick_function = std::function<void(const load_result&, double)>;
+
+class load_run {
+ public:
+  load_run(const endpoint& ep, const load_options& opt, tick_function tick)
+      : ep_(ep), opt_(opt), tick_(std::move(tick)), epoll_(::epoll_create1(EPOLL_CLOEXEC)) {
+    if (!epoll_) csapp::throw_errno("epoll_create1");
+  }
+
+  load_result run() {
+    const bool churn = opt_.total > 0;
+    const int total = churn ? opt_.total : opt_.clients;
+    const int slots = std::min(opt_.clients, total);
+    sessions_.resize(static_cast<std::size_t>(slots));
+    rounds_of_.assign(static_cast<std::size_t>(total), 0);
+    const auto started = clock::now();
+    const auto hard_end = started + opt_.limit;
+    for (int s = 0; s < slots; ++s) start_session(s);
+    // The connection phase (load runs only): wait until every session has connected, or
+    // failed to, or connect_limit passed; then every connected session starts at once.
+    if (!churn) {
+      const auto phase_end = started + opt_.connect_limit;
+      while (connecting_ > 0 && clock::now() < phase_end) poll_events(millis_until(phase_end));
+    }
+    open_gate();
+    const auto timed_end = opt_.duration.count() > 0 ? t0_ + opt_.duration : hard_end;
+    auto next_tick = clock::now() + 100ms;
+    while (active_ > 0 && clock::now() < std::min(timed_end, hard_end)) {
+      poll_events(std::min(millis_until(next_tick), millis_until(std::min(timed_end, hard_end))));
+      if (clock::now() >= next_tick) {
+        next_tick += 100ms;
+        if (tick_) tick_(summary(false), seconds_between(t0_, clock::now()));
+      }
+    }
+    result_.timed_out = active_ > 0 && opt_.duration.count() == 0;
+    const auto t1 = clock::now();
+    for (auto& s : sessions_) s.fd.reset();  // a timed run ends: everyone leaves at once
+    load_result r = summary(true);
+    r.seconds = seconds_between(t0_, t1);
+    return r;
+  }
+
+ private:
+  enum class phase { idle, connecting, waiting, talking, closing };
+  struct session {
+    csapp::unique_fd fd;
+    int id = -1;  // which client (index into rounds_of_)
+    phase state = phase::idle;
+    std::string line;         // what it sends each round
+    std::size_t sent = 0;     // bytes of this round's line written so far
+    std::size_t matched = 0;  // bytes of this round's echo received so far
+    clock::time_point round_start;
+    bool wants_out = false;  // registered for EPOLLOUT
+  };
+
+  // Starts the next client in `slot`. A connect that fails at once ends that client; a
+  // churn slot then goes on with the next one.
+  void start_session(int slot) {
+    session& s = sessions_[static_cast<std::size_t>(slot)];
+    for (;;) {
+      s = session{};
+      if (next_id_ >= static_cast<int>(rounds_of_.size())) return;
+      s.id = next_id_++;
+      s.line = session_line(s.id, opt_.line_size);
+      ++result_.sessions;
+      s.fd = start_connect(ep_);
+      if (s.fd) break;
+      ++result_.refused;
+      if (opt_.total == 0) return;
+    }
+    s.state = phase::connecting;
+    ++connecting_;
+    ++active_;
+    epoll_event ev{};
+    ev.events = EPOLLOUT;
+    ev.data.u32 = static_cast<std::uint32_t>(slot);
+    s.wants_out = true;
+    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, s.fd.get(), &ev) < 0)
+      csapp::throw_errno("epoll_ctl");
+  }
+
+  void open_gate() {
+    gate_open_ = true;
+    t0_ = clock::now();
+    for (std::size_t i = 0; i < sessions_.size(); ++i)
+      if (sessions_[i].state == phase::waiting) begin_round(static_cast<int>(i));
+  }
+
+  void poll_events(int timeout_ms) {
+    epoll_event events[256];
+    const int n = ::epoll_wait(epoll_.get(), events, 256, timeout_ms);
+    if (n < 0) {
+      if (errno == EINTR) return;
+      csapp::throw_errno("epoll_wait");
+    }
+    for (int i = 0; i < n; ++i) {
+      const int slot = static_cast<int>(events[i].data.u32);
+      session& s = sessions_[static_cast<std::size_t>(slot)];
+      if (s.state == phase::connecting) {
+        connected(slot);
+        continue;
+      }
+      if ((events[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0) receive(slot);
+      if (s.fd && s.state == phase::talking && (events[i].events & EPOLLOUT) != 0) send_more(slot);
+    }
+  }
+
+  void connected(int slot) {
+    session& s = sessions_[static_cast<std::size_t>(slot)];
+    --connecting_;
+    if (connect_outcome(s.fd.get()) != 0) {
+      ++result_.refused;
+      end_session(slot);
+      return;
+    }
+    ++result_.connected;
+    if (gate_open_) {
+      begin_round(slot);
+    } else {
+      s.state = phase::waiting;
+      want_out(slot, false);
+    }
+  }
+
+  void begin_round(int slot) {
+    session& s = sessions_[static_cast<std::size_t>(slot)];
+    s.state = phase::talking;
+    s.sent = 0;
+    s.matched = 0;
+    s.round_start = clock::now();
+    send_more(slot);
+  }
+
+  void send_more(int slot) {
+    session& s = sessions_[static_cast<std::size_t>(slot)];
+    while (s.sent < s.line.size()) {
+      const ssize_t n =
+          ::send(s.fd.get(), s.line.data() + s.sent, s.line.size() - s.sent, MSG_NOSIGNAL);
+      if (n > 0) {
+        s.sent += static_cast<std::size_t>(n);
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        want_out(slot, true);
+        return;
+      } else {
+        ++result_.cut_off;
+        end_session(slot);
+        return;
+      }
+    }
+    want_out(slot, false);
+  }
+
+  void receive(int slot) {
+    session& s = sessions_[static_cast<std::size_t>(slot)];
+    char buf[65536];
+    const ssize_t n = ::recv(s.fd.get(), buf, sizeof buf, 0);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    if (n == 0 && s.state == phase::closing) {  // the polite end of a churn session
+      ++result_.finished;
+      end_session(slot);
+      return;
+    }
+    if (n <= 0) {
+      ++result_.cut_off;
+      end_session(slot);
+      return;
+    }
+    const std::size_t got = static_cast<std::size_t>(n);
+    // Bytes must be the rest of this round's line, and not run past what was sent.
+    if (s.state != phase::talking || s.matched + got > s.sent ||
+        s.line.compare(s.matched, got, buf, got) != 0) {
+      ++result_.corrupted;
+      end_session(slot);
+      return;
+    }
+    s.matched += got;
+    if (s.matched == s.line.size()) round_done(slot);
+  }
+
+  void round_done(int slot) {
+    session& s = sessions_[static_cast<std::size_t>(slot)];
+    const auto now = clock::now();
+    latencies_ns_.push_back(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(now - s.round_start).count());
+    ++result_.messages;
+    const auto done = ++rounds_of_[static_cast<std::size_t>(s.id)];
+    const bool churn = opt_.total > 0;
+    const int rounds = churn ? 1 : opt_.rounds;
+    if (opt_.duration.count() > 0 && !churn) {
+      begin_round(slot);  // a timed run: go on until time is up
+    } else if (done < static_cast<std::uint64_t>(rounds)) {
+      begin_round(slot);
+    } else if (churn) {
+      s.state = phase::closing;  // close our side; the server's EOF ends the session
+      ::shutdown(s.fd.get(), SHUT_WR);
+    } else {
+      ++result_.finished;  // leave at once, as a real client does: a fixed pool needs it
+      end_session(slot);
+    }
+  }
+
+  void want_out(int slot, bool out) {
+    session& s = sessions_[static_cast<std::size_t>(slot)];
+    if (s.wants_out == out) return;
+    s.wants_out = out;
+    epoll_event ev{};
+    ev.events = EPOLLIN | (out ? EPOLLOUT : 0u);
+    ev.data.u32 = static_cast<std::uint32_t>(slot);
+    ::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, s.fd.get(), &ev);
+  }
+
+  // Closing a descriptor removes it from the epoll set. A churn slot then starts the next
+  // session at once.
+  void end_session(int slot) {
+    session& s = sessions_[static_cast<std::size_t>(slot)];
+    s.fd.reset();
+    s.state = phase::idle;
+    --active_;
+    if (opt_.total > 0) start_session(slot);
+  }
+
+  // The run so far; percentiles (a sort of every latency) only when asked.
+  load_result summary(bool with_latency) {
+    load_result r = result_;
+    r.served = static_cast<int>(std::count_if(rounds_of_.begin(), rounds_of_.begin() + next_id_,
+                                              [](std::uint64_t n) { return n > 0; }));
+    if (next_id_ > 0) {
+      const auto [lo, hi] = std::minmax_element(rounds_of_.begin(), rounds_of_.begin() + next_id_);
+      r.fewest = *lo;
+      r.most = *hi;
+    }
+    if (with_latency && !latencies_ns_.empty()) {
+      std::vector<std::int64_t> sorted = latencies_ns_;
+      auto at = [&](double q) {
+        const auto k = static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1));
+        std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(k),
+                         sorted.end());
+        return static_cast<double>(sorted[k]) * 1e-9;
+      };
+      r.latency = {at(0.50), at(0.90), at(0.99), at(1.0)};
+    }
+    return r;
+  }
+
+  const endpoint& ep_;
+  load_options opt_;
+  tick_function tick_;
+  csapp::unique_fd epoll_;
+  std::vector<session> sessions_;           // one slot per concurrent session
+  std::vector<std::uint64_t> rounds_of_;    // round trips completed, per client id
+  std::vector<std::int64_t> latencies_ns_;  // every round trip's time
+  load_result result_;
+  int next_id_ = 0;     // the next client id to start
+  int connecting_ = 0;  // sessions whose connect has not finished
+  int active_ = 0;      // sessions not yet ended
+  bool gate_open_ = false;
+  clock::time_point t0_;  // when the timed part began
+};
+
+// Runs a load or churn run against the server (see load_options).
+inline load_result run_load(const endpoint& ep, const load_options& opt, tick_function tick = {}) {
+  return load_run(ep, opt, std::move(tick)).run();
+}
+
+}  // namespace echo_check

@@ -1,0 +1,141 @@
+// tools/echocheck/proc.hpp - what /proc says about a server: descriptors, threads, children.
+//
+// The checker reads these before and after it talks to a server (given --pid) to find what
+// a server leaves behind: descriptors it never closed, children it never reaped. Processes
+// and threads come and go while we look, so a vanished entry is an ordinary outcome, never
+// an error; and /proc is read with open/read, since std::ifstream throws when a process
+// disappears mid-read.
+#pragma once
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include <csapp/fd.hpp>
+
+namespace echo_check {
+
+// A whole small file (a /proc entry), or "" if it cannot be read.
+inline std::string slurp(const std::string& path) {
+  std::string text;
+  csapp::unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return text;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd.get(), buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(n));
+  return text;
+}
+
+// The names in a directory, without "." and "..".
+inline std::vector<std::string> list_dir(const std::string& path) {
+  std::vector<std::string> names;
+  if (DIR* dir = ::opendir(path.c_str())) {
+    while (dirent* e = ::readdir(dir))
+      if (e->d_name[0] != '.') names.emplace_back(e->d_name);
+    ::closedir(dir);
+  }
+  return names;
+}
+
+// The pids of a process's children, from every thread's /proc children list (a child
+// belongs to the thread that forked it).
+inline std::vector<pid_t> child_pids(pid_t pid) {
+  std::vector<pid_t> pids;
+  const std::string base = "/proc/" + std::to_string(pid) + "/task/";
+  for (const auto& tid : list_dir(base)) {
+    const std::string text = slurp(base + tid + "/children");
+    const char* at = text.c_str();
+    for (;;) {
+      char* end = nullptr;
+      const long child = std::strtol(at, &end, 10);
+      if (end == at) break;  // no number left
+      pids.push_back(static_cast<pid_t>(child));
+      at = end;
+    }
+  }
+  return pids;
+}
+
+// The fields of /proc/PID/stat after the command name, which sits in parentheses and may
+// itself contain spaces and parentheses: so split after the last ')'. Field 3 (the state)
+// is element 0.
+inline std::vector<std::string> stat_fields(pid_t pid) {
+  const std::string stat = slurp("/proc/" + std::to_string(pid) + "/stat");
+  std::vector<std::string> fields;
+  const auto paren = stat.rfind(')');
+  if (paren == std::string::npos) return fields;
+  std::size_t at = paren + 1;
+  while (at < stat.size()) {
+    const auto start = stat.find_first_not_of(' ', at);
+    if (start == std::string::npos) break;
+    const auto stop = stat.find(' ', start);
+    fields.push_back(stat.substr(start, stop - start));
+    at = stop == std::string::npos ? stat.size() : stop;
+  }
+  return fields;
+}
+
+// The scheduler state letter of a process ('S' asleep, 'R' running, 'Z' zombie), or '?'.
+inline char process_state(pid_t pid) {
+  const auto fields = stat_fields(pid);
+  return fields.empty() || fields[0].empty() ? '?' : fields[0][0];
+}
+
+// True while a process exists (a zombie still exists: it has not been reaped).
+inline bool process_exists(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
+
+// CPU seconds used by a process and by the children it has reaped (utime + stime +
+// cutime + cstime): a process server's work is done in children, and reaches the parent's
+// account only when they are reaped.
+inline double cpu_seconds(pid_t pid) {
+  const auto fields = stat_fields(pid);
+  if (fields.size() < 15) return 0;
+  double ticks = 0;
+  for (std::size_t i = 11; i <= 14; ++i) ticks += std::strtod(fields[i].c_str(), nullptr);
+  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+// One look at a process.
+struct proc_reading {
+  int fds = -1;      // open descriptors (-1: could not read, e.g. the process is gone)
+  int threads = -1;  // threads, the main one included
+  int children = 0;  // child processes, zombies included
+  int zombies = 0;   // children that exited and were not reaped
+};
+
+inline proc_reading read_proc(pid_t pid) {
+  proc_reading r;
+  const std::string base = "/proc/" + std::to_string(pid);
+  if (!process_exists(pid)) return r;
+  r.fds = static_cast<int>(list_dir(base + "/fd").size());
+  r.threads = static_cast<int>(list_dir(base + "/task").size());
+  for (pid_t child : child_pids(pid)) {
+    ++r.children;
+    if (process_state(child) == 'Z') ++r.zombies;
+  }
+  return r;
+}
+
+// The most of each reading seen over a run (processes = the server plus its children).
+struct proc_peak {
+  int processes = 0;
+  int threads = 0;
+  int fds = 0;
+
+  void add(const proc_reading& r) {
+    if (r.fds < 0) return;
+    processes = std::max(processes, 1 + r.children);
+    threads = std::max(threads, r.threads);
+    fds = std::max(fds, r.fds);
+  }
+};
+
+}  // namespace echo_check
