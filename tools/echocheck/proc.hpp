@@ -92,6 +92,9 @@ inline char process_state(pid_t pid) {
 // True while a process exists (a zombie still exists: it has not been reaped).
 inline bool process_exists(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
 
+// The unit of the CPU times in /proc/PID/stat.
+inline double cpu_tick_seconds() { return 1.0 / static_cast<double>(::sysconf(_SC_CLK_TCK)); }
+
 // CPU seconds used by a process and by the children it has reaped (utime + stime +
 // cutime + cstime): a process server's work is done in children, and reaches the parent's
 // account only when they are reaped.
@@ -100,7 +103,7 @@ inline double cpu_seconds(pid_t pid) {
   if (fields.size() < 15) return 0;
   double ticks = 0;
   for (std::size_t i = 11; i <= 14; ++i) ticks += std::strtod(fields[i].c_str(), nullptr);
-  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  return ticks * cpu_tick_seconds();
 }
 
 // One look at a process.
@@ -114,7 +117,9 @@ struct proc_reading {
 inline proc_reading read_proc(pid_t pid) {
   proc_reading r;
   const std::string base = "/proc/" + std::to_string(pid);
-  if (!process_exists(pid)) return r;
+  // A zombie (dead, not yet reaped by its parent) lists no descriptors at all, which would
+  // read as "everything closed": to us it is as gone as a reaped process.
+  if (!process_exists(pid) || process_state(pid) == 'Z') return r;
   r.fds = static_cast<int>(list_dir(base + "/fd").size());
   r.threads = static_cast<int>(list_dir(base + "/task").size());
   for (pid_t child : child_pids(pid)) {

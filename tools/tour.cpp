@@ -1,0 +1,257 @@
+// tour - Chapter 12 in one table: every example echo server under the same clients.
+//
+//   tour [--quick] [--clients 1,10,100,1000] [--duration S] [--churn N] [--only a,b]
+//        [--out DIR] [--examples DIR] [--update-notes]
+//
+// Starts each server of the build on port 0, checks its behaviour (does a second client
+// wait? does a half line stall the others?), loads it at each client count, churns short
+// connections through it, and stops it with SIGTERM. Prints the table and a reading of it,
+// and writes tour.md, tour.csv and tour.svg into the output folder; --update-notes copies
+// them into book-notes/.
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "tour/chart.hpp"
+#include "tour/measure.hpp"
+#include "tour/table.hpp"
+
+#ifndef CSAPP_EXAMPLES_DIR
+#define CSAPP_EXAMPLES_DIR "examples"
+#endif
+#ifndef CSAPP_NOTES_DIR
+#define CSAPP_NOTES_DIR "book-notes"
+#endif
+
+namespace {
+
+using namespace tour;
+
+constexpr const char* usage_text =
+    "usage: tour [options]\n"
+    "Runs every example echo server through the same checks and loads; prints one table.\n"
+    "  --quick           a short run: 1 and 10 clients, 0.5 s each, 200 churned connections\n"
+    "  --clients LIST    client counts, comma-separated (default 1,10,100,1000)\n"
+    "  --duration S      seconds per load level (default 2)\n"
+    "  --churn N         short connections per server in the churn run (default 1000)\n"
+    "  --only LIST       only these servers, by program name (e.g. echoserveri,echoservert)\n"
+    "  --out DIR         where tour.md, tour.csv, tour.svg and the server logs go (default tour)\n"
+    "  --examples DIR    the built examples (default: this build's)\n"
+    "  --update-notes    also copy tour.md, tour.csv and tour.svg into book-notes/\n";
+
+[[noreturn]] void usage_error(const std::string& problem) {
+  std::fprintf(stderr, "tour: %s\n%s", problem.c_str(), usage_text);
+  std::exit(2);
+}
+
+double parse_number(const std::string& option, const std::string& text, double lo, double hi) {
+  char* end = nullptr;
+  errno = 0;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || errno != 0 || !std::isfinite(v) || v < lo || v > hi)
+    usage_error(option + " wants a number from " + csv_number(lo) + " to " + csv_number(hi) +
+                ", not '" + text + "'");
+  return v;
+}
+
+std::vector<std::string> split(const std::string& list) {
+  std::vector<std::string> parts;
+  std::size_t at = 0;
+  while (at <= list.size()) {
+    const auto comma = std::min(list.find(',', at), list.size());
+    parts.push_back(list.substr(at, comma - at));
+    at = comma + 1;
+  }
+  return parts;
+}
+
+struct arguments {
+  tour_options tour;
+  std::vector<approach> approaches = all_approaches();
+  std::string out = "tour";
+  bool update_notes = false;
+};
+
+arguments parse(int argc, char** argv) {
+  arguments args;
+  args.tour.examples_dir = CSAPP_EXAMPLES_DIR;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "-h" || arg == "--help") {
+      std::fputs(usage_text, stdout);
+      std::exit(0);
+    }
+    if (arg == "--quick") {
+      args.tour.clients = {1, 10};
+      args.tour.duration = 500ms;
+      args.tour.churn = 200;
+      args.tour.patience = 500ms;
+      continue;
+    }
+    if (arg == "--update-notes") {
+      args.update_notes = true;
+      continue;
+    }
+    if (i + 1 >= argc)
+      usage_error(arg.rfind("--", 0) == 0 ? arg + " needs a value" : "unexpected '" + arg + "'");
+    const std::string value = argv[++i];
+    if (arg == "--clients") {
+      args.tour.clients.clear();
+      for (const auto& n : split(value))
+        args.tour.clients.push_back(static_cast<int>(parse_number(arg, n, 1, 10000)));
+      std::sort(args.tour.clients.begin(), args.tour.clients.end());
+    } else if (arg == "--duration") {
+      args.tour.duration = millis(static_cast<long>(parse_number(arg, value, 0.1, 600) * 1000));
+    } else if (arg == "--churn") {
+      args.tour.churn = static_cast<int>(parse_number(arg, value, 1, 1000000));
+    } else if (arg == "--only") {
+      std::vector<approach> chosen;
+      for (const auto& name : split(value)) {
+        const auto all = all_approaches();
+        const auto it = std::find_if(all.begin(), all.end(), [&](const approach& a) {
+          return a.program.substr(a.program.find('/') + 1) == name;
+        });
+        if (it == all.end()) usage_error("--only: no example server named '" + name + "'");
+        chosen.push_back(*it);
+      }
+      args.approaches = chosen;
+    } else if (arg == "--out") {
+      args.out = value;
+    } else if (arg == "--examples") {
+      args.tour.examples_dir = value;
+    } else {
+      usage_error("unknown option " + arg);
+    }
+  }
+  return args;
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out.flush()) {
+    std::fprintf(stderr, "tour: cannot write %s\n", path.c_str());
+    std::exit(1);
+  }
+}
+
+std::string slurp_file(const std::string& path) { return echo_check::slurp(path); }
+
+// "Linux 6.1.0 x86_64, 2 CPUs (AMD EPYC ...), 2026-11-25 14:07 UTC": where the numbers came from.
+std::string machine_and_date() {
+  utsname u{};
+  ::uname(&u);
+  std::string model;
+  const std::string cpuinfo = slurp_file("/proc/cpuinfo");
+  if (const auto at = cpuinfo.find("model name"); at != std::string::npos) {
+    const auto colon = cpuinfo.find(':', at);
+    model = cpuinfo.substr(colon + 2, cpuinfo.find('\n', colon) - colon - 2);
+  }
+  char date[64];
+  const std::time_t now = std::time(nullptr);
+  std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+  return std::string(u.sysname) + " " + u.release + " " + u.machine + ", " +
+         std::to_string(::sysconf(_SC_NPROCESSORS_ONLN)) + " CPUs" +
+         (model.empty() ? "" : " (" + model + ")") + ", " + date;
+}
+
+std::string clients_list(const tour_options& opt) {
+  std::string s;
+  for (const int n : opt.clients) s += (s.empty() ? "" : ", ") + with_commas(n);
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  arguments args = parse(argc, argv);
+  ::signal(SIGPIPE, SIG_IGN);
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) == 0) {  // 1,000 clients here and 1,000 in the server
+    lim.rlim_cur = lim.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &lim);
+  }
+  ::mkdir(args.out.c_str(), 0755);
+  args.tour.log_dir = args.out + "/logs";
+  ::mkdir(args.tour.log_dir.c_str(), 0755);
+  for (const auto& a : args.approaches) {
+    const std::string program = args.tour.examples_dir + "/" + a.program;
+    if (::access(program.c_str(), X_OK) != 0) {
+      std::fprintf(stderr, "tour: %s is not built (or not executable): build the examples first\n",
+                   program.c_str());
+      return 2;
+    }
+  }
+  const auto& opt = args.tour;
+  std::printf(
+      "The tour: %zu echo servers, each loaded with %s clients for %s per load, then %s "
+      "short connections.\n\n",
+      args.approaches.size(), clients_list(opt).c_str(),
+      human_seconds(opt.duration.count() / 1e3).c_str(), with_commas(opt.churn).c_str());
+  std::vector<row> rows;
+  for (std::size_t i = 0; i < args.approaches.size(); ++i) {
+    const approach& a = args.approaches[i];
+    std::printf("[%zu/%zu] %-26s", i + 1, args.approaches.size(), a.name.c_str());
+    std::fflush(stdout);
+    const auto start = clock::now();
+    rows.push_back(measure(a, opt, [](const std::string& step) {
+      std::printf(" %s.", step.c_str());
+      std::fflush(stdout);
+    }));
+    std::printf(" %s\n",
+                rows.back().error.empty()
+                    ? ("done in " + human_seconds(seconds_between(start, clock::now()))).c_str()
+                    : ("FAILED: " + rows.back().error).c_str());
+  }
+  const std::string table = text_table(rows, opt);
+  const std::string words = reading(rows, opt);
+  std::printf(
+      "\n%s\nColumns: each client count shows round trips per second and p99 latency of "
+      "%s lines; starved = clients never served at each count; peak p/t/fd = most "
+      "processes, threads, descriptors of the server.\n\nWhat it shows:\n%s",
+      table.c_str(), bytes_text(opt.line_size).c_str(), words.c_str());
+
+  const std::string machine = machine_and_date();
+  const std::string markdown =
+      "# The tour: Chapter 12's echo servers side by side\n\n"
+      "Measured by `tour` (tools/tour.cpp) on " +
+      machine +
+      ".\n"
+      "Each server ran alone, on port 0, with its clients on the same machine: " +
+      std::to_string(args.approaches.size()) + " servers, loads of " + clients_list(opt) +
+      " clients for " + human_seconds(opt.duration.count() / 1e3) + " each (lines of " +
+      bytes_text(opt.line_size) + ", one round trip at a time per client), then " +
+      with_commas(opt.churn) +
+      " short connections.\n\n"
+      "Each client-count column shows round trips per second and p99 latency. *starved*: "
+      "clients never served at each count. *peak p/t/fd*: the most processes, threads and "
+      "descriptors the server had.\n\n" +
+      markdown_table(rows, opt) +
+      "\n![round trips per second and p99 against clients](tour.svg)\n\n"
+      "## What it shows\n\n" +
+      words;
+  write_file(args.out + "/tour.md", markdown);
+  write_file(args.out + "/tour.csv", csv_table(rows, opt));
+  write_file(args.out + "/tour.svg", svg_chart(rows, opt));
+  std::printf("\nWritten: %s/tour.md, tour.csv, tour.svg (server logs in %s)\n", args.out.c_str(),
+              opt.log_dir.c_str());
+  if (args.update_notes) {
+    for (const char* name : {"tour.md", "tour.csv", "tour.svg"})
+      write_file(std::string(CSAPP_NOTES_DIR) + "/" + name, slurp_file(args.out + "/" + name));
+    std::printf("Copied into %s/\n", CSAPP_NOTES_DIR);
+  }
+  for (const auto& r : rows)
+    if (!r.error.empty()) return 1;
+  return 0;
+}
