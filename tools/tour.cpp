@@ -1,6 +1,6 @@
 // tour - Chapter 12 in one table: every example echo server under the same clients.
 //
-//   tour [--quick] [--clients 1,10,100,1000] [--duration S] [--churn N] [--only a,b]
+//   tour [--quick] [--clients 1,10,100,1000] [--duration S] [--churn N] [--patience S] [--only a,b]
 //        [--out DIR] [--examples DIR] [--update-notes]
 //
 // Starts each server of the build on port 0, checks its behaviour (does a second client
@@ -45,6 +45,7 @@ constexpr const char* usage_text =
     "  --clients LIST    client counts, comma-separated (default 1,10,100,1000)\n"
     "  --duration S      seconds per load level (default 2)\n"
     "  --churn N         short connections per server in the churn run (default 1000)\n"
+    "  --patience S      how long a client waits before it counts as not served (default 1)\n"
     "  --only LIST       only these servers, by program name (e.g. echoserveri,echoservert)\n"
     "  --out DIR         where tour.md, tour.csv, tour.svg and the server logs go (default tour)\n"
     "  --examples DIR    the built examples (default: this build's)\n"
@@ -115,6 +116,8 @@ arguments parse(int argc, char** argv) {
       args.tour.duration = millis(static_cast<long>(parse_number(arg, value, 0.1, 600) * 1000));
     } else if (arg == "--churn") {
       args.tour.churn = static_cast<int>(parse_number(arg, value, 1, 1000000));
+    } else if (arg == "--patience") {
+      args.tour.patience = millis(static_cast<long>(parse_number(arg, value, 0.05, 600) * 1000));
     } else if (arg == "--only") {
       std::vector<approach> chosen;
       for (const auto& name : split(value)) {

@@ -69,6 +69,21 @@ inline int open_fd_count() {
   return count - 1;
 }
 
+// A fresh directory under $TMPDIR (or /tmp), named after `what`; left for the OS to clean.
+inline std::string temp_dir(const std::string& what) {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/csapp-" +
+                        what + "-XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) csapp::throw_errno("mkdtemp");
+  return pattern;
+}
+
+// A whole file, or "" if it cannot be opened.
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
 inline pid_t this_thread_id() { return static_cast<pid_t>(::syscall(SYS_gettid)); }
 
 // The scheduler state letter of one of our threads ('R' running, 'S' asleep, ...).
