@@ -298,15 +298,24 @@ of the RIO section), which magnifies every extra one.
 
 System calls are not the whole story, though: the experiment whose P polls `sem_trywait`
 before sleeping removes 90% of the futex calls and nearly all context switches, and is still
-many times slower than the condvar queue (the `sem_t, spin first` rows). Our reading, not proven here: with both threads
-awake, every item makes producer and consumer pass the three semaphores' shared cache lines
-back and forth, whereas the condvar queue's threads run in long batches (0.004 context switches
-per item: one side fills or drains hundreds of slots while the other sleeps or is descheduled)
-and touch the shared line once per batch. With 16 slots the ring is full or empty nearly all
-the time and every design puts a thread to sleep on most handoffs; there the gap is small or
-reversed (see the ratios above). We found no change that keeps the book's
-three-semaphore protocol and `sbuf_t`'s fields and meets the goal at 1,024 slots; a queue that
-does is the mutex+condvar design itself.
+many times slower than the condvar queue (the `sem_t, spin first` rows). Two more one-off
+experiments (a scratch program, not kept; 1 producer/1 consumer, 1,024 slots, 50,000 items,
+five runs each) rule out the two obvious suspects: with each semaphore on its own 64-byte
+cache line the queue took 111–130 ms (115–125 ms unpadded), and with a `std::mutex` guarding
+the ring instead of the `mutex` semaphore 115–121 ms, while the condvar queue took 4–14 ms in
+four of the same five runs. So the cost sits in the handoff through the two counting
+semaphores, `slots` and `items`. Our reading, not proven here: the consumer keeps catching up
+with the producer, finds `items` at zero and registers as a waiter on nearly every item, which
+makes nearly every `sem_post(items)` a system call and slows the producer enough that the
+consumer catches up again; the condvar queue escapes that loop because its producer, after one
+wake-up, signals for free and runs ahead (647 context switches for 50,000 items in the perf
+run). The polling experiment does not fit this reading completely (it rarely registers, yet
+stays slow), so the explanation is incomplete.
+
+With 16 slots the ring is full or empty nearly all the time and every design puts a thread to
+sleep on most handoffs; there the gap is small or reversed (see the ratios above). We found no
+change that keeps the book's three-semaphore protocol and `sbuf_t`'s fields and meets the goal
+at 1,024 slots; a queue that does is the mutex+condvar design itself.
 )";
   return t;
 }
