@@ -647,15 +647,21 @@ TEST_CASE("rio.rio_readlineb returns the reference lines whatever the delivery (
   }
 }
 
-TEST_CASE("rio.reader::read_line(std::string&) returns whole lines of any length (50 seeds)") {
+TEST_CASE(
+    "rio.reader::read_line(std::string&) returns whole lines of any length, any buffer size (50 "
+    "seeds)") {
   for (unsigned seed = 1; seed <= 50; ++seed) {
     CAPTURE(seed);
     std::mt19937 rng(seed + 1000);
     const std::string stream = random_stream(rng);
     const std::vector<std::size_t> pieces = random_pieces(stream.size(), rng);
     std::vector<std::string> lines;
+    // Odd seeds use the default buffer, even seeds a small one (16 to 79 bytes), so lines
+    // also cross many refills of the reader's own buffer and not only of read_line's pieces.
+    const std::size_t buffer_size = seed % 2 ? csapp::reader::default_buffer : 16 + (seed * 7) % 64;
+    CAPTURE(buffer_size);
     const std::string delivery = deliver_and_read(seed, stream, pieces, [&](int fd) {
-      csapp::reader in(fd);
+      csapp::reader in(fd, buffer_size);
       for (std::string line; in.read_line(line);) lines.push_back(line);
     });
     REQUIRE(compare_lines(lines,
@@ -1081,6 +1087,11 @@ TEST_CASE("rio.reader reads fixed counts and caller-buffer lines, and throws err
         CHECK(e.code().category() == std::generic_category());
       }
     }
+  }
+  SUBCASE("a buffer size of 0 or over 1 GiB is refused") {
+    CHECK_THROWS_AS(csapp::reader(0, 0), std::invalid_argument);
+    CHECK_THROWS_AS(csapp::reader(0, (std::size_t{1} << 30) + 1), std::invalid_argument);
+    CHECK(csapp::reader(0, 1).buffer_size() == 1);
   }
   SUBCASE("write_all throws for a bad descriptor") {
     try {
