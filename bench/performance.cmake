@@ -64,6 +64,7 @@ Commands (from `build/bench/bench/`, as `run-bench` runs them):
 cmake --workflow --preset bench        # configure, build, run all, write this page
 ${RIO_COMMAND} --md=bench-fragments/bench-rio.md
 ${SBUF_COMMAND} --md=bench-fragments/bench-sbuf.md
+${SERVERS_COMMAND} --out tour --bench-md bench-fragments/bench-servers.md
 ```
 
 How to read the ratio tables: a ratio is candidate speed / baseline speed for the same unit of
@@ -98,8 +99,7 @@ foreach(section IN LISTS SECTIONS)
   elseif(section STREQUAL "servers")
     string(APPEND page "## Servers\n\n"
            "_Placeholder: this section is filled by the server load run (the echo servers "
-           "under the load client), which writes `bench-servers.md`; it is not part of "
-           "`run-bench` yet._\n\n")
+           "under the load client), which writes `bench-servers.md`; that step did not run._\n\n")
   else()
     string(APPEND page "## ${section}\n\n_No results: bench-${section}.md was not written._\n\n")
   endif()

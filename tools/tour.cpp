@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "tour/bench.hpp"
 #include "tour/chart.hpp"
 #include "tour/measure.hpp"
 #include "tour/table.hpp"
@@ -49,7 +50,8 @@ constexpr const char* usage_text =
     "  --only LIST       only these servers, by program name (e.g. echoserveri,echoservert)\n"
     "  --out DIR         where tour.md, tour.csv, tour.svg and the server logs go (default tour)\n"
     "  --examples DIR    the built examples (default: this build's)\n"
-    "  --update-notes    also copy tour.md, tour.csv and tour.svg into book-notes/\n";
+    "  --update-notes    also copy tour.md, tour.csv and tour.svg into book-notes/\n"
+    "  --bench-md FILE   also write the Servers section of book-notes/performance.md to FILE\n";
 
 [[noreturn]] void usage_error(const std::string& problem) {
   std::fprintf(stderr, "tour: %s\n%s", problem.c_str(), usage_text);
@@ -81,12 +83,23 @@ struct arguments {
   tour_options tour;
   std::vector<approach> approaches = all_approaches();
   std::string out = "tour";
+  std::string bench_md;      // where to write the performance page's Servers section, if set
+  std::string command_line;  // how we were run, for that section
   bool update_notes = false;
 };
 
 arguments parse(int argc, char** argv) {
   arguments args;
   args.tour.examples_dir = CSAPP_EXAMPLES_DIR;
+  // How we were run, for the performance page; where files go is not part of the recipe.
+  args.command_line = "tour";
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--bench-md" || arg == "--out")
+      ++i;
+    else
+      args.command_line += " " + arg;
+  }
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "-h" || arg == "--help") {
@@ -131,6 +144,8 @@ arguments parse(int argc, char** argv) {
       args.approaches = chosen;
     } else if (arg == "--out") {
       args.out = value;
+    } else if (arg == "--bench-md") {
+      args.bench_md = value;
     } else if (arg == "--examples") {
       args.tour.examples_dir = value;
     } else {
@@ -249,6 +264,10 @@ int main(int argc, char** argv) {
   write_file(args.out + "/tour.svg", svg_chart(rows, opt));
   std::printf("\nWritten: %s/tour.md, tour.csv, tour.svg (server logs in %s)\n", args.out.c_str(),
               opt.log_dir.c_str());
+  if (!args.bench_md.empty()) {
+    write_file(args.bench_md, bench_markdown(rows, opt, args.command_line));
+    std::printf("Written: %s\n", args.bench_md.c_str());
+  }
   if (args.update_notes) {
     for (const char* name : {"tour.md", "tour.csv", "tour.svg"})
       write_file(std::string(CSAPP_NOTES_DIR) + "/" + name, slurp_file(args.out + "/" + name));

@@ -1,0 +1,149 @@
+// tools/tour/bench.hpp - the tour's numbers as the "Servers" section of
+// book-notes/performance.md: every server at each load, compared with the fastest server of
+// the same run, the goals of the performance issue, and what limits each approach.
+#pragma once
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "measure.hpp"
+#include "table.hpp"
+
+namespace tour {
+
+inline std::string ratio_text(double part, double whole) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2fx", whole > 0 ? part / whole : 0.0);
+  return text;
+}
+
+// What limits an approach, said from its own row. The design facts are the chapter's; the
+// numbers are this run's.
+inline std::string limit_paragraph(const row& r) {
+  const std::string program = r.what.program.substr(r.what.program.find('/') + 1);
+  auto rate = [&](std::size_t i) { return short_count(r.loads[i].msgs_per_s) + " round trips/s"; };
+  const std::size_t last = r.loads.size() - 1;
+  const std::string at_last = " at " + clients_label(r.loads[last].clients);
+  const std::string p99_last = "p99 " + human_seconds(r.loads[last].p99_s);
+  const std::string churn =
+      short_count(r.connections_per_s) + " connections/s at " +
+      (r.cpu_per_connection_s > 0 ? human_seconds(r.cpu_per_connection_s)
+                                  : "under " + human_seconds(r.cpu_resolution_s)) +
+      " of server CPU each";
+  if (program == "echoserveri")
+    return "One client at a time: at every load above 1 client, " +
+           with_commas(r.loads[last].starved) + " of " + clients_label(r.loads[last].clients) +
+           " were never served" + ". Its rate (" + rate(0) +
+           " with 1 client) is one loopback round trip after another; it is the cheapest "
+           "server per connection (" +
+           churn + ") because it does nothing but accept and echo.";
+  if (program == "echoserverp")
+    return "A process per client: " + std::to_string(r.peak.processes) +
+           " processes at the peak. Each connection costs a fork, an exit and a reap (" + churn +
+           ", the most of any approach), and at " + clients_label(r.loads[last].clients) +
+           " the first answers wait for the children to start (" + p99_last + ", " +
+           with_commas(r.loads[last].starved) + " clients not yet served when the run ended).";
+  if (program == "echoservers" || program == "echoserver_nb")
+    return std::string("One thread runs one select loop: every pass scans every descriptor, and ") +
+           "a pass accepts at most one new client, so a burst of clients joins slowly (" +
+           with_commas(r.loads[last].starved) + " of " + clients_label(r.loads[last].clients) +
+           " not yet served at the end) and latency grows with the number of clients (" + p99_last +
+           at_last + "). FD_SETSIZE (1,024) caps it. " +
+           (program == "echoservers" ? "A half-sent line stalls it." : "Partial lines do not.");
+  if (program == "echoserver_epoll")
+    return "One thread, one epoll loop: a wait returns only the ready descriptors, so the cost "
+           "of a pass follows the active clients, not all of them; " +
+           rate(last) + at_last + " (" + p99_last + "), and " + churn + ".";
+  if (program == "echoservert" || program == "echoservert_cpp")
+    return "A thread per client: " + std::to_string(r.peak.threads) +
+           " threads at the peak. Threads are cheaper to start than processes (" + churn +
+           "), but " + std::to_string(r.peak.threads) + " threads on " +
+           std::to_string(::sysconf(_SC_NPROCESSORS_ONLN)) + " CPUs take turns: " + rate(last) +
+           at_last + " with " + p99_last + ".";
+  if (program == "echoservert_pre" || program == "echoservert_pre_cpp")
+    return "A fixed pool of workers fed by an sbuf: it serves as many clients at once as it has "
+           "workers (" + with_commas(r.loads[last].clients - r.loads[last].starved) +
+           " here), and "
+           "clients that never leave keep the others waiting (" +
+           with_commas(r.loads[last].starved) + " of " + clients_label(r.loads[last].clients) +
+           " never served). The ones it serves are served fast (" + rate(last) + ", " + p99_last +
+           "), and no thread is started per connection (" + churn + ").";
+  return "";
+}
+
+inline std::string bench_markdown(const std::vector<row>& rows, const tour_options& opt,
+                                  const std::string& command) {
+  std::string md = "## Servers (the tour's load client)\n\n";
+  md += "Every example server under the same client, one after another: `" + command +
+        "`. The client is one epoll thread of `echo-check`'s load engine; each client sends a " +
+        bytes_text(opt.line_size) +
+        " line and waits for its echo before the next (a round "
+        "trip), for " +
+        human_seconds(opt.duration.count() / 1e3) +
+        " per load. Client and server share the machine's CPUs, so the ratios against the "
+        "fastest server of the same run are the numbers to compare; *starved* counts clients "
+        "never served during the run.\n\n";
+  for (std::size_t i = 0; i < opt.clients.size(); ++i) {
+    double fastest = 0;
+    for (const auto& r : rows)
+      if (r.loads.size() > i) fastest = std::max(fastest, r.loads[i].msgs_per_s);
+    md += "### " + clients_label(opt.clients[i]) + "\n\n";
+    md +=
+        "| server | section | round trips/s | vs fastest | p50 | p99 | starved |\n"
+        "|---|---|--:|--:|--:|--:|--:|\n";
+    for (const auto& r : rows) {
+      if (r.loads.size() <= i) continue;
+      const load_cell& l = r.loads[i];
+      md += "| " + r.what.name + " | " + r.what.section + " | " +
+            with_commas(static_cast<long long>(l.msgs_per_s)) + " | " +
+            ratio_text(l.msgs_per_s, fastest) + " | " + human_seconds(l.p50_s) + " | " +
+            human_seconds(l.p99_s) + " | " + with_commas(l.starved) + " |\n";
+    }
+    md += "\n";
+  }
+  md +=
+      "### Churn: what a connection costs\n\n"
+      "| server | connections/s | server CPU per connection | peak processes / threads / "
+      "descriptors |\n"
+      "|---|--:|--:|--:|\n";
+  for (const auto& r : rows)
+    if (r.error.empty())
+      md += "| " + r.what.name + " | " + with_commas(static_cast<long long>(r.connections_per_s)) +
+            " | " +
+            (r.cpu_per_connection_s > 0 ? human_seconds(r.cpu_per_connection_s)
+                                        : "< " + human_seconds(r.cpu_resolution_s)) +
+            " | " + std::to_string(r.peak.processes) + " / " + std::to_string(r.peak.threads) +
+            " / " + std::to_string(r.peak.fds) + " |\n";
+  // The goal: no server starves a client at the largest load, except by design (a fixed
+  // pool, one client at a time), whose limit is reported instead.
+  const std::size_t last = opt.clients.size() - 1;
+  md += "\n### Goals\n\n| server | goal | measured | verdict |\n|---|---|---|---|\n";
+  for (const auto& r : rows) {
+    if (r.loads.size() <= last) continue;
+    const load_cell& l = r.loads[last];
+    const std::string program = r.what.program.substr(r.what.program.find('/') + 1);
+    const bool by_design = program == "echoserveri" || program.find("_pre") != std::string::npos;
+    const std::string measured =
+        with_commas(l.starved) + " of " + clients_label(l.clients) + " starved";
+    if (by_design)
+      md += "| " + r.what.name + " | its limit reported | serves " +
+            with_commas(l.clients - l.starved) + " at a time; " + measured + " | LIMIT |\n";
+    else
+      md += "| " + r.what.name + " | no client starved at " + clients_label(l.clients) + " | " +
+            measured + " | " + (l.starved == 0 ? "PASS" : "MISS") + " |\n";
+  }
+  md +=
+      "\nThe other server goal, each server at least as fast as the textbook's own server of "
+      "the same approach, needs the textbook's code, which this repository does not carry. "
+      "To compare, run both under the same client on one machine, e.g. "
+      "`echo-check 127.0.0.1 PORT --only load --clients 100 --duration 3 --json` against "
+      "each, and divide.\n\n### What limits each approach (computed from the runs above)\n\n";
+  for (const auto& r : rows)
+    if (r.error.empty() && !r.loads.empty())
+      md += "- **" + r.what.name + "** (" + r.what.section + "). " + limit_paragraph(r) + "\n";
+  return md;
+}
+
+}  // namespace tour
