@@ -3,7 +3,8 @@
 // of the clone (the test single_include.drift fails while this copy is stale).
 //
 // Use: copy single_include/csapp.h (and sbuf.h, for the book's `#include "sbuf.h"`)
-// beside your program, then `g++ -std=c++17 prog.cpp -pthread`. Nothing else is needed.
+// beside your program, then `g++ -std=c++17 prog.cpp -pthread`. Nothing else is needed,
+// and the book's csapp.c must stay out of the build (it would define everything twice).
 //
 // Made from, in this order:
 //   include/csapp.h
