@@ -16,7 +16,10 @@
 //   - rio_readlineb scans with memchr (same results, many times faster);
 //   - open_listenfd takes IPv4 and IPv6 clients and works on a loopback-only machine;
 //   - Malloc, Calloc, Realloc and Mmap return a pointer that converts to any object pointer
-//     type, so `int *p = Malloc(n);` compiles as C++ exactly as it does in C.
+//     type, so `int *p = Malloc(n);` compiles as C++ exactly as it does in C;
+//   - where unnamed POSIX semaphores do not work (macOS), or with CSAPP_PORTABLE_SEMAPHORE
+//     defined, sem_t names a semaphore built on a mutex and a condition variable (see the
+//     POSIX semaphores section), so Sem_init, P, V and sbuf still work.
 #ifndef CSAPP_BOOK_CSAPP_H
 #define CSAPP_BOOK_CSAPP_H
 
@@ -502,8 +505,37 @@ inline void Pthread_once(pthread_once_t* once_control, void (*init_function)()) 
  * POSIX semaphores
  * ------------------------------------------------------------------------------------- */
 
+// Where unnamed POSIX semaphores are missing (macOS) or CSAPP_PORTABLE_SEMAPHORE is defined,
+// the book's code still declares `sem_t` and calls sem_init/sem_wait/sem_post on it. The
+// system's sem_t cannot hold the fallback (on macOS it is a plain int), so from here on the
+// name sem_t means csapp_sem_t, the fallback struct, and the sem_* calls get overloads for
+// it: `sem_t s; Sem_init(&s, 0, 1); P(&s);`, sbuf_t's fields and raw sem_wait(&s) all
+// compile unchanged. It is a macro, not a typedef, because <semaphore.h> already declared
+// sem_t. Standard headers that use sem_t themselves are included first, so that they keep
+// the system's type whatever a program includes after this header.
+#ifdef CSAPP_PORTABLE_SEMAPHORE
+#if __cplusplus >= 202002L && __has_include(<semaphore>)
+#include <semaphore>
+#endif
+typedef csapp::condvar_sem csapp_sem_t;
+#define sem_t csapp_sem_t
+inline int sem_init(csapp_sem_t* sem, int pshared, unsigned int value) noexcept {
+  return csapp::sem::init(sem, pshared, value);
+}
+inline int sem_destroy(csapp_sem_t* sem) noexcept { return csapp::sem::destroy(sem); }
+inline int sem_wait(csapp_sem_t* sem) noexcept { return csapp::sem::wait(sem); }
+inline int sem_timedwait(csapp_sem_t* sem, const struct timespec* abstime) noexcept {
+  return csapp::sem::timedwait(sem, abstime);
+}
+inline int sem_trywait(csapp_sem_t* sem) noexcept { return csapp::sem::trywait(sem); }
+inline int sem_post(csapp_sem_t* sem) noexcept { return csapp::sem::post(sem); }
+inline int sem_getvalue(csapp_sem_t* sem, int* sval) noexcept {
+  return csapp::sem::getvalue(sem, sval);
+}
+#endif
+
 inline void Sem_init(sem_t* sem, int pshared, unsigned int value) {
-  if (sem_init(sem, pshared, value) < 0) unix_error("Sem_init error");
+  if (csapp::sem::init(sem, pshared, value) < 0) unix_error("Sem_init error");
 }
 
 // A signal that interrupts the wait does not end the program: P waits again.
@@ -512,7 +544,7 @@ inline void P(sem_t* s) {
 }
 
 inline void V(sem_t* s) {
-  if (sem_post(s) < 0) unix_error("V error");
+  if (csapp::sem::post(s) < 0) unix_error("V error");
 }
 
 /* ---------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 // Tests for csapp/semaphore.hpp and the book's Sem_init, P and V in csapp.h: counting,
 // blocking, mutual exclusion, and a P that survives a signal (the book's P dies of EINTR).
+// Built twice: test_semaphore on the system's semaphores, and test_semaphore_portable with
+// CSAPP_PORTABLE_SEMAPHORE (the mutex-and-condition-variable fallback macOS gets).
 #include <csapp/semaphore.hpp>
 
 #include <doctest/doctest.h>
@@ -10,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <functional>
 #include <semaphore.h>
 #include <string>
@@ -118,29 +121,6 @@ TEST_CASE("semaphore.wait blocks at zero until a post") {
   CHECK_FALSE(w.threw());
 }
 
-TEST_CASE("semaphore.raw sem_wait does fail with EINTR under a handler without SA_RESTART") {
-  // The trap the retry exists for, shown on this machine: the tests below are not trivial.
-  sem_t sem;
-  REQUIRE(::sem_init(&sem, 0, 0) == 0);
-  test_support::interrupter interrupter;
-  std::atomic<int> rc{-2};
-  std::atomic<int> err{0};
-  waiter w([&] {
-    const int r = ::sem_wait(&sem);
-    err = errno;
-    rc = r;
-  });
-  REQUIRE(test_support::wait_for([&] { return w.tid() != 0; }));
-  const bool interrupted = interrupter.interrupt(w.handle(), w.tid());
-  const bool returned = w.finished();
-  if (!returned) ::sem_post(&sem);
-  REQUIRE(w.finished());
-  ::sem_destroy(&sem);
-  REQUIRE(interrupted);
-  CHECK(rc == -1);
-  CHECK(err == EINTR);
-}
-
 namespace {
 
 // Interrupts `wait` (the call under test) once while it is asleep on an empty semaphore,
@@ -171,6 +151,67 @@ void check_wait_survives_a_signal(const std::function<void()>& wait,
 }
 
 }  // namespace
+
+#ifndef CSAPP_PORTABLE_SEMAPHORE
+TEST_CASE("semaphore.raw sem_wait does fail with EINTR under a handler without SA_RESTART") {
+  // The trap the retry exists for, shown on this machine: the tests below are not trivial.
+  sem_t sem;
+  REQUIRE(::sem_init(&sem, 0, 0) == 0);
+  test_support::interrupter interrupter;
+  std::atomic<int> rc{-2};
+  std::atomic<int> err{0};
+  waiter w([&] {
+    const int r = ::sem_wait(&sem);
+    err = errno;
+    rc = r;
+  });
+  REQUIRE(test_support::wait_for([&] { return w.tid() != 0; }));
+  const bool interrupted = interrupter.interrupt(w.handle(), w.tid());
+  const bool returned = w.finished();
+  if (!returned) ::sem_post(&sem);
+  REQUIRE(w.finished());
+  ::sem_destroy(&sem);
+  REQUIRE(interrupted);
+  CHECK(rc == -1);
+  CHECK(err == EINTR);
+}
+#else
+TEST_CASE("semaphore.the fallback's raw sem_wait is not ended by a signal") {
+  // A condition variable wait is never interrupted: the fallback has no EINTR to retry, and
+  // even the book's raw sem_wait (here the fallback's overload) waits on after a handler.
+  sem_t sem;
+  REQUIRE(::sem_init(&sem, 0, 0) == 0);
+  std::atomic<int> wait_rc{-2};
+  std::atomic<int> post_rc{-2};
+  check_wait_survives_a_signal([&] { wait_rc = ::sem_wait(&sem); },
+                               [&] { post_rc = ::sem_post(&sem); });
+  ::sem_destroy(&sem);
+  CHECK(wait_rc == 0);
+  CHECK(post_rc == 0);
+}
+
+TEST_CASE("semaphore.the fallback refuses a process-shared semaphore with ENOSYS") {
+  // Its mutex lives in this process's memory only; saying so beats a silent half-working one.
+  sem_t sem;
+  errno = 0;
+  CHECK(::sem_init(&sem, 1, 0) == -1);
+  CHECK(errno == ENOSYS);
+}
+#endif
+
+TEST_CASE("semaphore.sem timedwait past its deadline times out at 0 and takes a unit otherwise") {
+  // A deadline already in the past: the outcome depends on the count alone, not on timing.
+  csapp::semaphore s(0);
+  struct timespec past {};
+  REQUIRE(::clock_gettime(CLOCK_REALTIME, &past) == 0);
+  past.tv_sec -= 1;
+  errno = 0;
+  CHECK(csapp::sem::timedwait(s.native_handle(), &past) == -1);
+  CHECK(errno == ETIMEDOUT);
+  s.post();
+  CHECK(csapp::sem::timedwait(s.native_handle(), &past) == 0);
+  CHECK_FALSE(s.try_wait());  // the unit was taken
+}
 
 TEST_CASE("semaphore.wait goes on waiting after a signal interrupts it") {
   csapp::semaphore s(0);

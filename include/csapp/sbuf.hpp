@@ -13,7 +13,6 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
-#include <semaphore.h>
 #include <stdexcept>
 #include <utility>
 
@@ -27,13 +26,13 @@ namespace detail {
 // before the oldest; both advance modulo n, so they never overflow.
 template <class Slot>
 struct ring {
-  Slot* buf;     // n slots
-  int n;         // capacity
-  int& front;    // slot before the oldest item
-  int& rear;     // slot of the newest item
-  sem_t* mutex;  // 1 while nobody touches the ring
-  sem_t* slots;  // free slots
-  sem_t* items;  // filled slots
+  Slot* buf;        // n slots
+  int n;            // capacity
+  int& front;       // slot before the oldest item
+  int& rear;        // slot of the newest item
+  sem_type* mutex;  // 1 while nobody touches the ring
+  sem_type* slots;  // free slots
+  sem_type* items;  // filled slots
 };
 
 // Both return 0, or -1 with errno from the failing semaphore call.
@@ -42,7 +41,7 @@ int ring_insert(ring<Slot> r, Item&& item) {
   if (sem_wait_uninterrupted(r.slots) < 0 || sem_wait_uninterrupted(r.mutex) < 0) return -1;
   r.rear = (r.rear + 1) % r.n;
   r.buf[r.rear] = std::forward<Item>(item);
-  if (::sem_post(r.mutex) < 0 || ::sem_post(r.items) < 0) return -1;
+  if (sem::post(r.mutex) < 0 || sem::post(r.items) < 0) return -1;
   return 0;
 }
 
@@ -51,7 +50,7 @@ int ring_remove(ring<Slot> r, Slot& out) {
   if (sem_wait_uninterrupted(r.items) < 0 || sem_wait_uninterrupted(r.mutex) < 0) return -1;
   r.front = (r.front + 1) % r.n;
   out = std::exchange(r.buf[r.front], Slot{});  // the slot keeps no copy (a descriptor, say)
-  if (::sem_post(r.mutex) < 0 || ::sem_post(r.slots) < 0) return -1;
+  if (sem::post(r.mutex) < 0 || sem::post(r.slots) < 0) return -1;
   return 0;
 }
 

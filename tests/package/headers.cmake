@@ -1,7 +1,8 @@
 # headers.cmake - compiler checks on include/, run as `cmake -P` by the tests in this folder.
 #
 #   -DMODE=self_contained  every header compiles alone: a .cpp whose only line includes it,
-#                          with each compiler, as C++17 and C++20, warnings as errors;
+#                          with each compiler, as C++17 and C++20, warnings as errors (the
+#                          semaphore-related ones also with CSAPP_PORTABLE_SEMAPHORE);
 #   -DMODE=c_rejected      csapp.h compiled as C stops, and says why (its own #error text).
 #
 # Other inputs: INCLUDE_DIR (the source include/), WORK_DIR (scratch space in the build
@@ -35,25 +36,33 @@ if(MODE STREQUAL "self_contained")
     string(MAKE_C_IDENTIFIER ${header} stem)
     set(source ${WORK_DIR}/${stem}.cpp)
     file(WRITE ${source} "#include \"${header}\"\n")
+    # The headers that change with the semaphore fallback are checked with it too.
+    set(variants "")
+    if(header MATCHES "^(csapp\\.h|sbuf\\.h|csapp/semaphore\\.hpp|csapp/sbuf\\.hpp|csapp/all\\.hpp)$")
+      list(APPEND variants -DCSAPP_PORTABLE_SEMAPHORE)
+    endif()
     foreach(compiler IN LISTS compilers)
       compiler_label(${compiler} label)
-      # Both standards at once: execute_process runs its COMMANDs side by side (as a
-      # pipeline, harmless here since -fsyntax-only writes nothing to stdout) and reports
-      # each one's exit status. A failure is compiled again alone, for its own messages.
-      set(flags -Wall -Wextra -Wpedantic -Werror -fsyntax-only -I ${INCLUDE_DIR} ${source})
-      execute_process(
-        COMMAND ${compiler} -std=c++17 ${flags}
-        COMMAND ${compiler} -std=c++20 ${flags}
-        RESULTS_VARIABLE results OUTPUT_QUIET ERROR_QUIET)
-      set(standards c++17 c++20)  # in the order of the COMMANDs above
-      foreach(std rc IN ZIP_LISTS standards results)
-        math(EXPR checked "${checked} + 1")
-        if(NOT rc EQUAL 0)
-          execute_process(COMMAND ${compiler} -std=${std} ${flags}
-            OUTPUT_VARIABLE out ERROR_VARIABLE out)
-          list(APPEND failures "${header} (${label} -std=${std})")
-          message("---- ${header} does not compile alone with ${label} -std=${std}:\n${out}")
-        endif()
+      foreach(variant "" ${variants})
+        # Both standards at once: execute_process runs its COMMANDs side by side (as a
+        # pipeline, harmless here since -fsyntax-only writes nothing to stdout) and reports
+        # each one's exit status. A failure is compiled again alone, for its own messages.
+        set(flags -Wall -Wextra -Wpedantic -Werror -fsyntax-only ${variant} -I ${INCLUDE_DIR}
+            ${source})
+        execute_process(
+          COMMAND ${compiler} -std=c++17 ${flags}
+          COMMAND ${compiler} -std=c++20 ${flags}
+          RESULTS_VARIABLE results OUTPUT_QUIET ERROR_QUIET)
+        set(standards c++17 c++20)  # in the order of the COMMANDs above
+        foreach(std rc IN ZIP_LISTS standards results)
+          math(EXPR checked "${checked} + 1")
+          if(NOT rc EQUAL 0)
+            execute_process(COMMAND ${compiler} -std=${std} ${flags}
+              OUTPUT_VARIABLE out ERROR_VARIABLE out)
+            list(APPEND failures "${header} (${label} -std=${std} ${variant})")
+            message("---- ${header} does not compile alone with ${label} -std=${std} ${variant}:\n${out}")
+          endif()
+        endforeach()
       endforeach()
     endforeach()
   endforeach()
