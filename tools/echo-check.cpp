@@ -2,6 +2,10 @@
 //
 //   echo-check HOST PORT [--clients N] [--rounds R] [--size B] [--duration S] [--pid PID]
 //              [--churn N] [--patience S] [--only a,b,...] [--json]
+//   echo-check [options] --spawn PROGRAM [ARGS...]
+//
+// With --spawn it starts the server itself, on a free port given as its last argument,
+// checks it (with --pid), and stops it.
 //
 // Exit status: 0 when every scenario passed, 1 when a flaw was found, 2 on bad arguments or
 // when the server cannot be reached at all.
@@ -14,11 +18,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "echocheck/checker.hpp"
 #include "echocheck/report.hpp"
+#include "echocheck/spawn.hpp"
 
 namespace {
 
@@ -26,6 +32,7 @@ using namespace echo_check;
 
 constexpr const char* usage_text =
     "usage: echo-check HOST PORT [options]\n"
+    "       echo-check [options] --spawn PROGRAM [ARGS...]\n"
     "Checks a line-echo server: byte-exact echo, concurrency, half lines, pipelined lines,\n"
     "bad clients, load and connection churn.\n"
     "  --clients N     clients at once in the load scenario (default 100)\n"
@@ -38,6 +45,10 @@ constexpr const char* usage_text =
     "  --only LIST     run only these scenarios (comma-separated): echo, pipelined,\n"
     "                  second-client, half-line, bad-clients, load, churn, resources\n"
     "  --json          print the findings as one JSON object\n"
+    "  --spawn PROGRAM [ARGS...]\n"
+    "                  start the server (the rest of the line, then a free port as its last\n"
+    "                  argument), check it on 127.0.0.1 with --pid, then stop it; its output\n"
+    "                  goes to --server-log FILE (default: discarded)\n"
     "exit status: 0 all passed, 1 a flaw was found, 2 bad arguments or server unreachable\n";
 
 [[noreturn]] void usage_error(const std::string& problem) {
@@ -85,6 +96,8 @@ struct arguments {
   check_options check;
   std::vector<std::string> scenarios;
   bool json = false;
+  std::vector<std::string> spawn;        // --spawn: the server's command line
+  std::string server_log = "/dev/null";  // --spawn: where its output goes
 };
 
 arguments parse(int argc, char** argv) {
@@ -100,6 +113,11 @@ arguments parse(int argc, char** argv) {
     if (arg == "--json") {
       args.json = true;
       continue;
+    }
+    if (arg == "--spawn") {
+      args.spawn.assign(argv + i + 1, argv + argc);
+      if (args.spawn.empty()) usage_error("--spawn needs a program");
+      break;
     }
     if (arg.rfind("--", 0) != 0) {
       positional.push_back(arg);
@@ -125,19 +143,29 @@ arguments parse(int argc, char** argv) {
       args.check.pid = parse_int(arg, value, 1, 1 << 30);
     } else if (arg == "--only") {
       args.scenarios = parse_names(value);
+    } else if (arg == "--server-log") {
+      args.server_log = value;
     } else {
       usage_error("unknown option " + arg);
     }
   }
-  if (positional.size() != 2) usage_error("expected HOST and PORT");
-  args.host = positional[0];
-  args.port = positional[1];
-  parse_int("PORT", args.port.c_str(), 1, 65535);
+  if (!args.spawn.empty()) {
+    if (!positional.empty()) usage_error("HOST and PORT are chosen by --spawn");
+    if (args.check.pid > 0) usage_error("--pid is the spawned server's with --spawn");
+    args.host = "127.0.0.1";
+    args.port = std::to_string(free_port());
+    args.check.pid = -1;  // known once it is started
+  } else {
+    if (positional.size() != 2) usage_error("expected HOST and PORT");
+    args.host = positional[0];
+    args.port = positional[1];
+    parse_int("PORT", args.port.c_str(), 1, 65535);
+  }
   if (rounds_given && args.check.load.duration.count() > 0)
     usage_error("--rounds and --duration exclude each other");
   if (args.scenarios.empty()) {
     for (const auto& name : scenario_names())
-      if (name != "resources" || args.check.pid > 0) args.scenarios.push_back(name);
+      if (name != "resources" || args.check.pid != 0) args.scenarios.push_back(name);
   }
   // A timed run may take as long as it was told to, and the slowest connect on top.
   if (args.check.load.duration.count() > 0)
@@ -174,8 +202,20 @@ int main(int argc, char** argv) {
   raise_descriptor_limit();
   args.check.on_tick = progress_line();
   endpoint ep;
+  std::optional<server_process> spawned;
   try {
     ep = resolve(args.host, args.port);
+    if (!args.spawn.empty()) {
+      args.spawn.push_back(args.port);
+      spawned.emplace(args.spawn, args.server_log);
+      if (!spawned->wait_until_listening(ep, args.check.event_limit)) {
+        std::fprintf(stderr, "echo-check: %s did not accept connections on port %s%s\n",
+                     args.spawn[0].c_str(), args.port.c_str(),
+                     spawned->exited() ? " (it exited)" : " within 10 s");
+        return 2;
+      }
+      args.check.pid = spawned->pid();
+    }
     connect_within(ep, args.check.event_limit);  // reachable at all?
   } catch (const std::system_error& e) {
     std::fprintf(stderr, "echo-check: cannot reach %s:%s: %s\n", args.host.c_str(),

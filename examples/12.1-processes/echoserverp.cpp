@@ -104,8 +104,11 @@ int main(int argc, char** argv) {
      * closed only when the last descriptor that refers to it is closed, so if the parent
      * kept its copy the connection would stay open after the child exits: the client would
      * never see end of file, and the parent would leak one descriptor per client until
-     * Accept fails for want of descriptors. */
+     * Accept fails for want of descriptors. (echoserverp_noclose is this program built with
+     * FORGET_CLOSE_CONNFD, to watch exactly that happen: book-notes/12.1-processes.md.) */
+#ifndef FORGET_CLOSE_CONNFD
     Close(connfd);
+#endif
   }
 
   /* Stopping: end every child still serving a client, then wait for them all. SIGCHLD

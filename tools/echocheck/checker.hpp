@@ -490,9 +490,7 @@ class checker {
       const int grew = now.fds - baseline_.fds;
       std::string each;
       if (grew * 2 >= connections_) each = ": about one per connection (is connfd closed?)";
-      flaws.push_back("descriptors grew from " + std::to_string(baseline_.fds) + " to " +
-                      with_commas(now.fds) + " after " + with_commas(connections_) +
-                      " connections" + each);
+      flaws.push_back("descriptors grew by " + with_commas(grew) + each);
     }
     if (now.zombies > 0)
       flaws.push_back(std::to_string(now.zombies) +
@@ -502,10 +500,9 @@ class checker {
                       " child processes still running after every client left");
     char text[200];
     std::snprintf(text, sizeof text,
-                  "after %s connections: descriptors %d -> %d, threads %d -> %d, child processes "
-                  "%d -> %d",
-                  with_commas(connections_).c_str(), baseline_.fds, now.fds, baseline_.threads,
-                  now.threads, baseline_.children, now.children);
+                  "after %s: descriptors %d -> %d, threads %d -> %d, child processes %d -> %d",
+                  plural(connections_, "connection", "connections").c_str(), baseline_.fds, now.fds,
+                  baseline_.threads, now.threads, baseline_.children, now.children);
     f.verdict = text;
     for (const auto& flaw : flaws) f.verdict += "; " + flaw;
     f.passed = flaws.empty();

@@ -183,4 +183,9 @@ inline std::string with_commas(long long n) {
   return n < 0 ? "-" + digits : digits;
 }
 
+// "1 connection", "1,169 connections".
+inline std::string plural(long long n, const char* one, const char* many) {
+  return with_commas(n) + " " + (n == 1 ? one : many);
+}
+
 }  // namespace echo_check

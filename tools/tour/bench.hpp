@@ -64,7 +64,8 @@ inline std::string limit_paragraph(const row& r) {
            at_last + " with " + p99_last + ".";
   if (program == "echoservert_pre" || program == "echoservert_pre_cpp")
     return "A fixed pool of workers fed by an sbuf: it serves as many clients at once as it has "
-           "workers (" + with_commas(r.loads[last].clients - r.loads[last].starved) +
+           "workers (" +
+           with_commas(r.loads[last].clients - r.loads[last].starved) +
            " here), and "
            "clients that never leave keep the others waiting (" +
            with_commas(r.loads[last].starved) + " of " + clients_label(r.loads[last].clients) +

@@ -6,9 +6,11 @@
 #include <vector>
 
 #include "../echocheck/checker.hpp"
-#include "server.hpp"
+#include "../echocheck/spawn.hpp"
 
 namespace tour {
+
+using namespace echo_check;
 
 // An example server and where it sits in the chapter.
 struct approach {
@@ -81,7 +83,7 @@ row measure(const approach& what, const tour_options& opt, Say say) {
   const std::string log =
       opt.log_dir + "/" + what.program.substr(what.program.find('/') + 1) + ".log";
   try {
-    server_process server(program, log);
+    server_process server({program, "0"}, log);
     const int port = server.wait_for_port(10s);
     if (port == 0) {
       r.error = "did not print 'listening on port N' (see " + log + ")";

@@ -32,10 +32,6 @@ inline std::string short_seconds(double s) {
   return text;
 }
 
-inline std::string plural(int n, const char* one, const char* many) {
-  return with_commas(n) + " " + (n == 1 ? one : many);
-}
-
 inline std::string clients_label(int n) {
   return n == 1 ? "1 client" : with_commas(n) + " clients";
 }

@@ -1,12 +1,13 @@
-// tools/tour/server.hpp - starts an example server on port 0 and stops it again.
+// tools/echocheck/spawn.hpp - starts a server as a child process, learns its port, stops it.
 //
-// The server prints "listening on port N" once it listens (the contract every example
-// server keeps); we read that line from a pipe, with a bound, instead of guessing a free
-// port. After that a thread keeps copying its stdout into a log file: several book servers
-// print a line per client or per message, and a pipe nobody drains fills up (64 KiB) and
-// then blocks the server in printf, which would measure our pipe instead of the server.
-// Its stderr goes straight to the same log, so a server's own complaints do not interleave
-// with the tour's table.
+// Two ways to learn the port. Our example servers take port 0 and print "listening on port
+// N" once they listen (their contract): we read that line from a pipe, with a bound. Any
+// other server (a student's, the book's) is given a free port we picked and is ready when a
+// connection to it succeeds. After that a thread keeps copying its stdout into a log file: several
+// book servers print a line per client or per message, and a pipe nobody drains fills up (64 KiB)
+// and then blocks the server in printf, which would measure our pipe instead of the server. Its
+// stderr goes straight to the same log, so a server's own complaints do not interleave with the
+// tour's table.
 #pragma once
 
 #include <fcntl.h>
@@ -17,21 +18,32 @@
 
 #include <optional>
 #include <string>
+#include <system_error>
 #include <thread>
+#include <vector>
 
 #include <csapp/error.hpp>
 #include <csapp/fd.hpp>
+#include <csapp/socket.hpp>
 
-#include "../echocheck/net.hpp"
+#include "net.hpp"
 
-namespace tour {
+namespace echo_check {
 
-using namespace echo_check;
+// A TCP port nobody listens on right now (the kernel's pick for port 0, released again).
+inline int free_port() {
+  csapp::unique_fd probe = csapp::listen_on("0");
+  return csapp::local_port(probe.get());
+}
 
 class server_process {
  public:
-  // Starts `program 0`; stderr is appended to `log_path`. Throws std::system_error.
-  server_process(const std::string& program, const std::string& log_path) {
+  // Starts argv[0] with the arguments argv[1...]; stderr (and, once the port is known, stdout)
+  // is appended to `log_path`. Throws std::system_error.
+  server_process(const std::vector<std::string>& argv, const std::string& log_path) {
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
     int out[2];
     if (::pipe2(out, O_CLOEXEC) < 0) csapp::throw_errno("pipe2");
     csapp::unique_fd read_end(out[0]), write_end(out[1]);
@@ -45,7 +57,7 @@ class server_process {
       ::dup2(log.get(), STDERR_FILENO);
       const int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
       ::dup2(null, STDIN_FILENO);
-      ::execl(program.c_str(), program.c_str(), "0", static_cast<char*>(nullptr));
+      ::execvp(args[0], args.data());
       ::_exit(127);
     }
     stdout_ = std::move(read_end);
@@ -79,6 +91,32 @@ class server_process {
       }
     }
     return 0;
+  }
+
+  // For a server that prints nothing: ready once a connection to `ep` succeeds (polled every
+  // 20 ms, up to `limit`). False if it never does, or if the process ended first.
+  bool wait_until_listening(const endpoint& ep, millis limit) {
+    start_draining("");
+    const auto deadline = clock::now() + limit;
+    while (clock::now() < deadline) {
+      if (exited()) return false;
+      try {
+        connect_within(ep, 200ms);
+        return true;
+      } catch (const std::system_error&) {
+        ::usleep(20'000);
+      }
+    }
+    return false;
+  }
+
+  // True once the process has ended (it is reaped here).
+  bool exited() {
+    if (status_) return true;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) != pid_) return false;
+    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return true;
   }
 
   // SIGTERM, then waits (bounded) for the exit; SIGKILL if it does not come. Returns the
@@ -121,4 +159,4 @@ class server_process {
   std::optional<int> status_;
 };
 
-}  // namespace tour
+}  // namespace echo_check
