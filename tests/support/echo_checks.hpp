@@ -28,6 +28,7 @@
 #include <csapp/rio.hpp>
 #include <csapp/socket.hpp>
 
+#include "../../tools/echocheck/proc.hpp"
 #include "spawn.hpp"
 #include "support.hpp"
 
@@ -186,75 +187,14 @@ inline void check_survives_bad_clients(int port) {
   CHECK(round_trip(after.get(), "still serving\n"));
 }
 
-// What /proc says about a process: open descriptors, threads, zombie children.
-struct proc_reading {
-  int fds = -1;
-  int threads = -1;
-  int children = 0;
-  int zombies = 0;
-};
-
-// A whole small file (a /proc entry), or "" if it cannot be read: processes and threads
-// come and go while we look, so a vanished entry is an ordinary outcome, not an error.
-inline std::string slurp(const std::string& path) {
-  std::string text;
-  csapp::unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return text;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fd.get(), buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(n));
-  return text;
-}
-
-// The names in a /proc directory, without "." and "..".
-inline std::vector<std::string> list_dir(const std::string& path) {
-  std::vector<std::string> names;
-  if (DIR* dir = ::opendir(path.c_str())) {
-    while (dirent* e = ::readdir(dir))
-      if (e->d_name[0] != '.') names.emplace_back(e->d_name);
-    ::closedir(dir);
-  }
-  return names;
-}
-
-// The pids of a process's children (from every thread's /proc children list).
-inline std::vector<pid_t> child_pids(pid_t pid) {
-  std::vector<pid_t> pids;
-  const std::string base = "/proc/" + std::to_string(pid) + "/task/";
-  for (const auto& tid : list_dir(base)) {
-    const std::string text = slurp(base + tid + "/children");
-    std::size_t at = 0;
-    while (at < text.size()) {
-      std::size_t used = 0;
-      try {
-        pids.push_back(static_cast<pid_t>(std::stol(text.substr(at), &used)));
-      } catch (const std::exception&) {
-        break;
-      }
-      at += used + 1;
-    }
-  }
-  return pids;
-}
-
-// The scheduler state letter of a process ('S' asleep, 'R' running, 'Z' zombie), or '?'.
-inline char process_state(pid_t pid) {
-  const std::string stat = slurp("/proc/" + std::to_string(pid) + "/stat");
-  const auto paren = stat.rfind(')');  // the command name may contain spaces
-  return paren != std::string::npos && paren + 2 < stat.size() ? stat[paren + 2] : '?';
-}
-
-inline proc_reading read_proc(pid_t pid) {
-  proc_reading r;
-  const std::string base = "/proc/" + std::to_string(pid);
-  r.fds = static_cast<int>(list_dir(base + "/fd").size());
-  r.threads = static_cast<int>(list_dir(base + "/task").size());
-  for (pid_t child : child_pids(pid)) {
-    ++r.children;
-    if (process_state(child) == 'Z') ++r.zombies;
-  }
-  return r;
-}
+// What /proc says about a server: the checker's own readings (tools/echocheck/proc.hpp),
+// so the tests and echo-check agree on what a leak or a zombie is.
+using echo_check::child_pids;
+using echo_check::list_dir;
+using echo_check::proc_reading;
+using echo_check::process_state;
+using echo_check::read_proc;
+using echo_check::slurp;
 
 // One connection that ends the way a polite client ends: a round trip, then our side
 // closes, then we wait until the server has closed its side too (EOF). After that the
