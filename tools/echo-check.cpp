@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "echocheck/checker.hpp"
+#include "echocheck/cli.hpp"
 #include "echocheck/report.hpp"
 #include "echocheck/spawn.hpp"
 
@@ -51,43 +52,14 @@ constexpr const char* usage_text =
     "                  goes to --server-log FILE (default: discarded)\n"
     "exit status: 0 all passed, 1 a flaw was found, 2 bad arguments or server unreachable\n";
 
-[[noreturn]] void usage_error(const std::string& problem) {
-  std::fprintf(stderr, "echo-check: %s\n%s", problem.c_str(), usage_text);
-  std::exit(2);
-}
-
-// A whole-string number in [lo, hi], or a usage error naming the option.
-double parse_number(const std::string& option, const char* text, double lo, double hi) {
-  char* end = nullptr;
-  errno = 0;
-  const double value = std::strtod(text, &end);
-  if (end == text || *end != '\0' || errno != 0 || !std::isfinite(value) || value < lo ||
-      value > hi) {
-    char range[96];
-    std::snprintf(range, sizeof range, " wants a number from %g to %g, not '%s'", lo, hi, text);
-    usage_error(option + range);
-  }
-  return value;
-}
-
-int parse_int(const std::string& option, const char* text, int lo, int hi) {
-  const double value = parse_number(option, text, lo, hi);
-  if (value != std::floor(value)) usage_error(option + " wants a whole number, not '" + text + "'");
-  return static_cast<int>(value);
-}
+using cli::usage_error;
 
 std::vector<std::string> parse_names(const std::string& list) {
-  std::vector<std::string> names;
-  std::size_t at = 0;
-  while (at <= list.size()) {
-    const auto comma = std::min(list.find(',', at), list.size());
-    const std::string name = list.substr(at, comma - at);
-    const auto& known = scenario_names();
+  std::vector<std::string> names = cli::split_commas(list);
+  const auto& known = scenario_names();
+  for (const auto& name : names)
     if (std::find(known.begin(), known.end(), name) == known.end())
       usage_error("--only: no scenario named '" + name + "'");
-    names.push_back(name);
-    at = comma + 1;
-  }
   return names;
 }
 
@@ -101,6 +73,7 @@ struct arguments {
 };
 
 arguments parse(int argc, char** argv) {
+  cli::usage() = {"echo-check", usage_text};
   arguments args;
   std::vector<std::string> positional;
   bool rounds_given = false;
@@ -126,21 +99,20 @@ arguments parse(int argc, char** argv) {
     if (i + 1 >= argc) usage_error(arg + " needs a value");
     const char* value = argv[++i];
     if (arg == "--clients") {
-      args.check.load.clients = parse_int(arg, value, 1, 100000);
+      args.check.load.clients = cli::whole(arg, value, 1, 100000);
     } else if (arg == "--rounds") {
-      args.check.load.rounds = parse_int(arg, value, 1, 100000000);
+      args.check.load.rounds = cli::whole(arg, value, 1, 100000000);
       rounds_given = true;
     } else if (arg == "--duration") {
-      args.check.load.duration =
-          millis(static_cast<long>(parse_number(arg, value, 0.01, 3600) * 1000));
+      args.check.load.duration = cli::seconds(arg, value, 0.01, 3600);
     } else if (arg == "--size") {
-      args.check.load.line_size = static_cast<std::size_t>(parse_int(arg, value, 1, 1 << 20));
+      args.check.load.line_size = static_cast<std::size_t>(cli::whole(arg, value, 1, 1 << 20));
     } else if (arg == "--churn") {
-      args.check.churn = parse_int(arg, value, 1, 10000000);
+      args.check.churn = cli::whole(arg, value, 1, 10000000);
     } else if (arg == "--patience") {
-      args.check.patience = millis(static_cast<long>(parse_number(arg, value, 0.05, 600) * 1000));
+      args.check.patience = cli::seconds(arg, value, 0.05, 600);
     } else if (arg == "--pid") {
-      args.check.pid = parse_int(arg, value, 1, 1 << 30);
+      args.check.pid = cli::whole(arg, value, 1, 1 << 30);
     } else if (arg == "--only") {
       args.scenarios = parse_names(value);
     } else if (arg == "--server-log") {
@@ -159,7 +131,7 @@ arguments parse(int argc, char** argv) {
     if (positional.size() != 2) usage_error("expected HOST and PORT");
     args.host = positional[0];
     args.port = positional[1];
-    parse_int("PORT", args.port.c_str(), 1, 65535);
+    cli::whole("PORT", args.port, 1, 65535);
   }
   if (rounds_given && args.check.load.duration.count() > 0)
     usage_error("--rounds and --duration exclude each other");

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "echocheck/cli.hpp"
 #include "tour/bench.hpp"
 #include "tour/chart.hpp"
 #include "tour/measure.hpp"
@@ -53,31 +54,8 @@ constexpr const char* usage_text =
     "  --update-notes    also copy tour.md, tour.csv and tour.svg into book-notes/\n"
     "  --bench-md FILE   also write the Servers section of book-notes/performance.md to FILE\n";
 
-[[noreturn]] void usage_error(const std::string& problem) {
-  std::fprintf(stderr, "tour: %s\n%s", problem.c_str(), usage_text);
-  std::exit(2);
-}
-
-double parse_number(const std::string& option, const std::string& text, double lo, double hi) {
-  char* end = nullptr;
-  errno = 0;
-  const double v = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || errno != 0 || !std::isfinite(v) || v < lo || v > hi)
-    usage_error(option + " wants a number from " + csv_number(lo) + " to " + csv_number(hi) +
-                ", not '" + text + "'");
-  return v;
-}
-
-std::vector<std::string> split(const std::string& list) {
-  std::vector<std::string> parts;
-  std::size_t at = 0;
-  while (at <= list.size()) {
-    const auto comma = std::min(list.find(',', at), list.size());
-    parts.push_back(list.substr(at, comma - at));
-    at = comma + 1;
-  }
-  return parts;
-}
+using echo_check::cli::usage_error;
+namespace cli = echo_check::cli;
 
 struct arguments {
   tour_options tour;
@@ -89,6 +67,7 @@ struct arguments {
 };
 
 arguments parse(int argc, char** argv) {
+  cli::usage() = {"tour", usage_text};
   arguments args;
   args.tour.examples_dir = CSAPP_EXAMPLES_DIR;
   // How we were run, for the performance page; where files go is not part of the recipe.
@@ -122,18 +101,18 @@ arguments parse(int argc, char** argv) {
     const std::string value = argv[++i];
     if (arg == "--clients") {
       args.tour.clients.clear();
-      for (const auto& n : split(value))
-        args.tour.clients.push_back(static_cast<int>(parse_number(arg, n, 1, 10000)));
+      for (const auto& n : cli::split_commas(value))
+        args.tour.clients.push_back(cli::whole(arg, n, 1, 10000));
       std::sort(args.tour.clients.begin(), args.tour.clients.end());
     } else if (arg == "--duration") {
-      args.tour.duration = millis(static_cast<long>(parse_number(arg, value, 0.1, 600) * 1000));
+      args.tour.duration = cli::seconds(arg, value, 0.1, 600);
     } else if (arg == "--churn") {
-      args.tour.churn = static_cast<int>(parse_number(arg, value, 1, 1000000));
+      args.tour.churn = cli::whole(arg, value, 1, 1000000);
     } else if (arg == "--patience") {
-      args.tour.patience = millis(static_cast<long>(parse_number(arg, value, 0.05, 600) * 1000));
+      args.tour.patience = cli::seconds(arg, value, 0.05, 600);
     } else if (arg == "--only") {
       std::vector<approach> chosen;
-      for (const auto& name : split(value)) {
+      for (const auto& name : cli::split_commas(value)) {
         const auto all = all_approaches();
         const auto it = std::find_if(all.begin(), all.end(), [&](const approach& a) {
           return a.program.substr(a.program.find('/') + 1) == name;

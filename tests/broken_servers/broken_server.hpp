@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <system_error>
+#include <thread>
+#include <utility>
 
 #include <csapp/fd.hpp>
 #include <csapp/rio.hpp>
@@ -43,6 +45,18 @@ inline void echo_lines(int fd) {
     while (const std::size_t n = in.read_line(piece, sizeof piece)) csapp::write_all(fd, piece, n);
   } catch (const std::system_error&) {
     // reset or closed early: nothing more to say to this client
+  }
+}
+
+// The thread-per-client main loop: listens on argv[1], announces the port, and serves each
+// client with serve(fd) on a detached thread of its own, which owns the connection.
+template <class Serve>
+[[noreturn]] void serve_each_client_in_a_thread(int argc, char** argv, Serve serve) {
+  csapp::unique_fd listener = listen_and_announce(argc, argv);
+  ignore_sigpipe();
+  for (;;) {
+    csapp::unique_fd conn = csapp::accept_from(listener.get());
+    std::thread([serve, conn = std::move(conn)] { serve(conn.get()); }).detach();
   }
 }
 

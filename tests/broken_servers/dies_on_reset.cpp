@@ -12,8 +12,6 @@
 // and reaches the exit below: the flaw is the exit, whichever call hits the reset first.
 #include <cerrno>
 #include <cstdlib>
-#include <thread>
-#include <utility>
 
 #include <csapp/error.hpp>
 
@@ -41,11 +39,4 @@ void serve(int fd) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  csapp::unique_fd listener = broken::listen_and_announce(argc, argv);
-  broken::ignore_sigpipe();
-  for (;;) {
-    csapp::unique_fd conn = csapp::accept_from(listener.get());
-    std::thread([conn = std::move(conn)] { serve(conn.get()); }).detach();
-  }
-}
+int main(int argc, char** argv) { broken::serve_each_client_in_a_thread(argc, argv, serve); }

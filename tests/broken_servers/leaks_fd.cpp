@@ -7,19 +7,11 @@
 // by the resources scenario (given --pid) and by nothing else.
 #include <fcntl.h>
 
-#include <thread>
-#include <utility>
-
 #include "broken_server.hpp"
 
 int main(int argc, char** argv) {
-  csapp::unique_fd listener = broken::listen_and_announce(argc, argv);
-  broken::ignore_sigpipe();
-  for (;;) {
-    csapp::unique_fd conn = csapp::accept_from(listener.get());
-    std::thread([conn = std::move(conn)] {
-      ::open("/dev/null", O_RDONLY);  // the flaw: opened for this client, never closed
-      broken::echo_lines(conn.get());
-    }).detach();
-  }
+  broken::serve_each_client_in_a_thread(argc, argv, [](int fd) {
+    ::open("/dev/null", O_RDONLY);  // the flaw: opened for this client, never closed
+    broken::echo_lines(fd);
+  });
 }

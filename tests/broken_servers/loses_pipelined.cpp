@@ -11,8 +11,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <thread>
-#include <utility>
 
 #include "broken_server.hpp"
 
@@ -35,11 +33,4 @@ void serve(int fd) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  csapp::unique_fd listener = broken::listen_and_announce(argc, argv);
-  broken::ignore_sigpipe();
-  for (;;) {
-    csapp::unique_fd conn = csapp::accept_from(listener.get());
-    std::thread([conn = std::move(conn)] { serve(conn.get()); }).detach();
-  }
-}
+int main(int argc, char** argv) { broken::serve_each_client_in_a_thread(argc, argv, serve); }
