@@ -81,8 +81,11 @@ int main(int argc, char** argv) {
 
     if (FD_ISSET(listenfd, &read_set)) {
       nready--;
-      const int connfd = Accept(listenfd, NULL, NULL);  // -1: the client already left
-      if (connfd >= 0) add_client(connfd);
+      // Every waiting client, not just one (the book's pool takes one per pass): with one
+      // accept per pass, a burst of N clients needs N passes, each scanning every busy
+      // descriptor, and the last of them waits long. Accept returns -1 (EAGAIN) once the
+      // queue is empty, or when a client left before we got to it.
+      for (int connfd; (connfd = Accept(listenfd, NULL, NULL)) >= 0;) add_client(connfd);
     }
 
     for (int fd = 0; fd <= maxfd && nready > 0; fd++) {

@@ -27,6 +27,12 @@ inline std::string limit_paragraph(const row& r) {
   const std::size_t last = r.loads.size() - 1;
   const std::string at_last = " at " + clients_label(r.loads[last].clients);
   const std::string p99_last = "p99 " + human_seconds(r.loads[last].p99_s);
+  // "" when every client was served, else how many were still waiting when the run ended.
+  const int starved = r.loads[last].starved;
+  const std::string unserved = starved == 0 ? ""
+                                            : ", " + with_commas(starved) + " of " +
+                                                  clients_label(r.loads[last].clients) +
+                                                  " not yet served when the run ended";
   const std::string churn =
       short_count(r.connections_per_s) + " connections/s at " +
       (r.cpu_per_connection_s > 0 ? human_seconds(r.cpu_per_connection_s)
@@ -43,15 +49,16 @@ inline std::string limit_paragraph(const row& r) {
     return "A process per client: " + std::to_string(r.peak.processes) +
            " processes at the peak. Each connection costs a fork, an exit and a reap (" + churn +
            ", the most of any approach), and at " + clients_label(r.loads[last].clients) +
-           " the first answers wait for the children to start (" + p99_last + ", " +
-           with_commas(r.loads[last].starved) + " clients not yet served when the run ended).";
+           " the first answers wait for the children to start (" + p99_last + unserved + ").";
   if (program == "echoservers" || program == "echoserver_nb")
-    return std::string("One thread runs one select loop: every pass scans every descriptor, and ") +
-           "a pass accepts at most one new client, so a burst of clients joins slowly (" +
-           with_commas(r.loads[last].starved) + " of " + clients_label(r.loads[last].clients) +
-           " not yet served at the end) and latency grows with the number of clients (" + p99_last +
-           at_last + "). FD_SETSIZE (1,024) caps it. " +
-           (program == "echoservers" ? "A half-sent line stalls it." : "Partial lines do not.");
+    return std::string("One thread runs one select loop: every pass scans every descriptor, so ") +
+           "latency grows with the number of clients (" + p99_last + at_last + unserved +
+           "). FD_SETSIZE (1,024) caps it. " +
+           (program == "echoservers"
+                ? "It is the book's design, kept to show its limits: a half-sent line stalls it, "
+                  "and a pass accepts at most one new client, so a burst of clients joins one "
+                  "per pass."
+                : "Partial lines do not stall it, and a pass accepts every waiting client.");
   if (program == "echoserver_epoll")
     return "One thread, one epoll loop: a wait returns only the ready descriptors, so the cost "
            "of a pass follows the active clients, not all of them; " +
@@ -125,12 +132,18 @@ inline std::string bench_markdown(const std::vector<row>& rows, const tour_optio
     if (r.loads.size() <= last) continue;
     const load_cell& l = r.loads[last];
     const std::string program = r.what.program.substr(r.what.program.find('/') + 1);
-    const bool by_design = program == "echoserveri" || program.find("_pre") != std::string::npos;
+    // A limit of the design, reported rather than judged: one client at a time, a fixed pool,
+    // and the book's select pool, which accepts one client per pass (a burst joins slowly).
+    const bool by_design = program == "echoserveri" || program.find("_pre") != std::string::npos ||
+                           (program == "echoservers" && l.starved > 0);
     const std::string measured =
         with_commas(l.starved) + " of " + clients_label(l.clients) + " starved";
     if (by_design)
-      md += "| " + r.what.name + " | its limit reported | serves " +
-            with_commas(l.clients - l.starved) + " at a time; " + measured + " | LIMIT |\n";
+      md += "| " + r.what.name + " | its limit reported | " +
+            (program == "echoservers"
+                 ? std::string("one accept per select pass")
+                 : "serves " + with_commas(l.clients - l.starved) + " at a time") +
+            "; " + measured + " | LIMIT |\n";
     else
       md += "| " + r.what.name + " | no client starved at " + clients_label(l.clients) + " | " +
             measured + " | " + (l.starved == 0 ? "PASS" : "MISS") + " |\n";

@@ -227,8 +227,8 @@ inline std::string reading(const std::vector<row>& rows, const tour_options& opt
         });
     const load_cell& worst = starved.back();
     if (fixed)
-      say(r->what.name + " served " + with_commas(served) +
-          " clients at a time whatever the load: "
+      say(r->what.name + " served " + plural(served, "client", "clients") +
+          " at a time whatever the load: "
           "at " +
           clients_label(worst.clients) + ", " + with_commas(worst.starved) +
           " were never served, because the clients it served never left.");
