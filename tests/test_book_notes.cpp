@@ -144,9 +144,10 @@ std::size_t match(const std::string& output, const std::string& expected, std::s
 std::string run(const std::string& commands) {
   // A note's badcnt or race has a data race on purpose; in the ThreadSanitizer build the
   // report must not stop the program before it prints what the note promises.
-  const std::string script = "cd '" + source_dir + "' && exec 2>&1\n" +
-                             "export TSAN_OPTIONS=\"${TSAN_OPTIONS:-}:halt_on_error=0:exitcode=0\"\n" +
-                             replace_all(commands, "build/dev/", build_dir + "/");
+  const std::string script =
+      "cd '" + source_dir + "' && exec 2>&1\n" +
+      "export TSAN_OPTIONS=\"${TSAN_OPTIONS:-}:halt_on_error=0:exitcode=0\"\n" +
+      replace_all(commands, "build/dev/", build_dir + "/");
   test_support::spawned shell("/bin/bash", {"-c", script});
   std::string out;
   while (auto line = shell.read_line(std::chrono::seconds(120))) out += *line + "\n";

@@ -55,7 +55,7 @@ outcome try_line(int fd, const std::string& line) {
 // server must refuse those clients (they read end of file) and go on serving the others,
 // and new clients once descriptors below the limit are free again.
 void check_refuses_past_fd_setsize(const std::string& path) {
-  raise_fd_limit();  // the server inherits this limit: it can reach FD_SETSIZE
+  raise_descriptor_limit();  // the server inherits this limit: it can reach FD_SETSIZE
   rlimit lim{};
   ::getrlimit(RLIMIT_NOFILE, &lim);
   const int total = FD_SETSIZE + 64;

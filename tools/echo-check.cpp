@@ -10,7 +10,6 @@
 // Exit status: 0 when every scenario passed, 1 when a flaw was found, 2 on bad arguments or
 // when the server cannot be reached at all.
 #include <signal.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -143,15 +142,6 @@ arguments parse(int argc, char** argv) {
   if (args.check.load.duration.count() > 0)
     args.check.load.limit = std::max(args.check.load.limit, args.check.load.duration + 30s);
   return args;
-}
-
-// Up to the hard limit, so thousands of clients fit.
-void raise_descriptor_limit() {
-  rlimit lim{};
-  if (::getrlimit(RLIMIT_NOFILE, &lim) == 0) {
-    lim.rlim_cur = lim.rlim_max;
-    ::setrlimit(RLIMIT_NOFILE, &lim);
-  }
 }
 
 // A progress line on a terminal, once a run has taken more than a second.

@@ -9,7 +9,6 @@
 // and writes tour.md, tour.csv and tour.svg into the output folder; --update-notes copies
 // them into book-notes/.
 #include <signal.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -174,11 +173,7 @@ std::string clients_list(const tour_options& opt) {
 int main(int argc, char** argv) {
   arguments args = parse(argc, argv);
   ::signal(SIGPIPE, SIG_IGN);
-  rlimit lim{};
-  if (::getrlimit(RLIMIT_NOFILE, &lim) == 0) {  // 1,000 clients here and 1,000 in the server
-    lim.rlim_cur = lim.rlim_max;
-    ::setrlimit(RLIMIT_NOFILE, &lim);
-  }
+  raise_descriptor_limit();  // 1,000 clients here and 1,000 in the server
   ::mkdir(args.out.c_str(), 0755);
   args.tour.log_dir = args.out + "/logs";
   ::mkdir(args.tour.log_dir.c_str(), 0755);

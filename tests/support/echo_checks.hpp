@@ -28,6 +28,7 @@
 #include <csapp/rio.hpp>
 #include <csapp/socket.hpp>
 
+#include "../../tools/echocheck/net.hpp"
 #include "../../tools/echocheck/proc.hpp"
 #include "spawn.hpp"
 #include "support.hpp"
@@ -187,12 +188,13 @@ inline void check_survives_bad_clients(int port) {
   CHECK(round_trip(after.get(), "still serving\n"));
 }
 
-// What /proc says about a server: the checker's own readings (tools/echocheck/proc.hpp),
-// so the tests and echo-check agree on what a leak or a zombie is.
+// What /proc says about a server, and room for many clients: echo-check's own helpers
+// (tools/echocheck/), so the tests and the checker agree on what a leak or a zombie is.
 using echo_check::child_pids;
 using echo_check::list_dir;
 using echo_check::proc_reading;
 using echo_check::process_state;
+using echo_check::raise_descriptor_limit;  // for thousands of clients
 using echo_check::read_proc;
 using echo_check::slurp;
 
@@ -225,19 +227,11 @@ inline void check_no_leaks(int port, pid_t server) {
   CHECK(last.fds == baseline);
 }
 
-// Raises this process's descriptor limit to its hard limit (for thousands of clients).
-inline void raise_fd_limit() {
-  rlimit lim{};
-  ::getrlimit(RLIMIT_NOFILE, &lim);
-  lim.rlim_cur = lim.rlim_max;
-  ::setrlimit(RLIMIT_NOFILE, &lim);
-}
-
 // `clients` connections at once, each doing `rounds` round trips of its own distinct line,
 // driven by one poll loop; a client closes once its rounds are done. Returns how many
 // clients finished with every byte exact (bounded: 60 s in all).
 inline int run_load(int port, int clients, int rounds) {
-  raise_fd_limit();
+  raise_descriptor_limit();
   struct client {
     csapp::unique_fd fd;
     std::string line;      // what this client sends each round

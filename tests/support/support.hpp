@@ -72,8 +72,8 @@ inline int open_fd_count() {
 // A fresh directory under $TMPDIR (or /tmp), named after `what`; left for the OS to clean.
 inline std::string temp_dir(const std::string& what) {
   const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/csapp-" +
-                        what + "-XXXXXX";
+  std::string pattern =
+      std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/csapp-" + what + "-XXXXXX";
   if (::mkdtemp(pattern.data()) == nullptr) csapp::throw_errno("mkdtemp");
   return pattern;
 }

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -56,6 +57,16 @@ struct endpoint {
     return host.find(':') != std::string::npos ? "[" + host + "]:" + port : host + ":" + port;
   }
 };
+
+// Raises this process's descriptor limit to its hard limit, so thousands of clients fit (and
+// a server started from here inherits the room).
+inline void raise_descriptor_limit() {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) == 0) {
+    lim.rlim_cur = lim.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
 
 // Resolves host:port (port numeric). Throws std::system_error in gai_category on failure.
 inline endpoint resolve(const std::string& host, const std::string& port) {
