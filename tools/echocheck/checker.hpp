@@ -90,9 +90,6 @@ class checker {
     return findings;
   }
 
-  // The most processes, threads and descriptors seen during load and churn (with a pid).
-  const proc_peak& peak() const { return peak_; }
-
  private:
   finding run_one(const std::string& name) {
     if (name == "echo") return check_echo();
@@ -335,17 +332,10 @@ class checker {
             {}};
   }
 
-  tick_function sampling_tick() {
-    return [this](const load_result& so_far, double elapsed) {
-      if (opt_.pid > 0) peak_.add(read_proc(opt_.pid));
-      if (opt_.on_tick) opt_.on_tick(so_far, elapsed);
-    };
-  }
-
   finding check_load() {
     const load_options& o = opt_.load;
     connections_ += o.clients;
-    const load_result r = run_load(ep_, o, sampling_tick());
+    const load_result r = run_load(ep_, o, opt_.on_tick);
     std::string shape = with_commas(o.clients) + (o.clients == 1 ? " client" : " clients");
     shape += o.duration.count() > 0 ? " for " + human_seconds(o.duration.count() / 1e3)
                                     : " x " + with_commas(o.rounds) + " round trips";
@@ -408,7 +398,7 @@ class checker {
     o.limit = opt_.load.limit;
     const double cpu_before = opt_.pid > 0 ? cpu_seconds(opt_.pid) : 0;
     connections_ += o.total;
-    const load_result r = run_load(ep_, o, sampling_tick());
+    const load_result r = run_load(ep_, o, opt_.on_tick);
     const double per_second = r.per_second(static_cast<std::uint64_t>(r.finished));
     finding f{"churn",
               r.finished == r.sessions,
@@ -512,7 +502,6 @@ class checker {
   endpoint ep_;
   check_options opt_;
   proc_reading baseline_;  // the idle server after a warm-up connection
-  proc_peak peak_;         // most seen during load and churn
   int connections_ = 0;    // connections made so far, all scenarios together
 };
 
