@@ -26,6 +26,7 @@
 #include "tour/bench.hpp"
 #include "tour/chart.hpp"
 #include "tour/measure.hpp"
+#include "tour/reading.hpp"
 #include "tour/table.hpp"
 
 #ifndef CSAPP_EXAMPLES_DIR

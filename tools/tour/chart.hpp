@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "../echocheck/net.hpp"
 #include "measure.hpp"
 #include "table.hpp"
 
@@ -97,7 +98,7 @@ inline std::string svg_chart(const std::vector<row>& rows, const tour_options& o
     line(p->left, p->top, p->left, p->top + p->height, "black");
     for (const int n : opt.clients) {
       line(p->x(n), p->top, p->x(n), p->top + p->height, "#e0e0e0");
-      text(p->x(n), p->top + p->height + 18, with_commas(n));
+      text(p->x(n), p->top + p->height + 18, echo_check::with_commas(n));
     }
     if (is_rate) {
       for (int i = 0; i <= 4; ++i) {
