@@ -39,12 +39,16 @@ run_result run_tour(const std::vector<std::string>& args) {
   return r;
 }
 
-// One CSV line split into fields; a quoted field may hold commas ("event loop, partial lines").
+// One CSV line split into fields as RFC 4180 reads them: a quoted field may hold commas
+// ("event loop, partial lines") and doubled quotes, which stand for one.
 std::vector<std::string> fields(const std::string& line) {
   std::vector<std::string> out(1);
   bool quoted = false;
-  for (const char c : line) {
-    if (c == '"')
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '"' && quoted && i + 1 < line.size() && line[i + 1] == '"')
+      out.back() += line[++i];
+    else if (c == '"')
       quoted = !quoted;
     else if (c == ',' && !quoted)
       out.emplace_back();
@@ -63,6 +67,7 @@ std::map<std::string, std::map<std::string, std::string>> read_csv(const std::st
   std::map<std::string, std::map<std::string, std::string>> rows;
   while (std::getline(in, line)) {
     const auto values = fields(line);
+    CHECK(values.size() == names.size());  // every field escaped: none split, none merged
     std::map<std::string, std::string> row;
     for (std::size_t i = 0; i < names.size() && i < values.size(); ++i) row[names[i]] = values[i];
     rows[row["approach"]] = row;

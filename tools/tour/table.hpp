@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "../echocheck/net.hpp"
+#include "csv.hpp"
 #include "measure.hpp"
 
 namespace tour {
@@ -128,31 +129,37 @@ inline std::string csv_number(double v) {
   return text;
 }
 
-// Every number at full precision, one row per approach, for a spreadsheet or a script.
+// Every number at full precision, one row per approach, for a spreadsheet or a script. Every
+// field goes through csv_field: names and error messages may hold commas and quotes.
 inline std::string csv_table(const std::vector<row>& rows, const tour_options& opt) {
-  std::string out = "approach,section,program,second_client_waits,second_wait_s,half_line_stalls";
+  std::vector<std::string> h = {
+      "approach", "section", "program", "second_client_waits", "second_wait_s", "half_line_stalls"};
   for (const int n : opt.clients) {
     const std::string c = std::to_string(n);
-    out += ",msgs_per_s_" + c + ",p50_s_" + c + ",p99_s_" + c + ",starved_" + c;
+    h.insert(h.end(), {"msgs_per_s_" + c, "p50_s_" + c, "p99_s_" + c, "starved_" + c});
   }
-  out +=
-      ",peak_processes,peak_threads,peak_fds,connections_per_s,cpu_per_connection_s,flaws,"
-      "exit_status,error\n";
+  h.insert(h.end(), {"peak_processes", "peak_threads", "peak_fds", "connections_per_s",
+                     "cpu_per_connection_s", "flaws", "exit_status", "error"});
+  std::string out = csv_record(h);
   for (const auto& r : rows) {
-    out += "\"" + r.what.name + "\"," + r.what.section + "," + r.what.program + "," +
-           (r.second_waits ? "yes" : "no") + "," + csv_number(r.second_wait_s) + "," +
-           (r.half_line_stalls ? "yes" : "no");
+    std::vector<std::string> v = {r.what.name,
+                                  r.what.section,
+                                  r.what.program,
+                                  r.second_waits ? "yes" : "no",
+                                  csv_number(r.second_wait_s),
+                                  r.half_line_stalls ? "yes" : "no"};
     for (std::size_t i = 0; i < opt.clients.size(); ++i) {
       const load_cell l = i < r.loads.size() ? r.loads[i] : load_cell{};
-      out += "," + csv_number(l.msgs_per_s) + "," + csv_number(l.p50_s) + "," +
-             csv_number(l.p99_s) + "," + std::to_string(l.starved);
+      v.insert(v.end(), {csv_number(l.msgs_per_s), csv_number(l.p50_s), csv_number(l.p99_s),
+                         std::to_string(l.starved)});
     }
     std::string flaws;
     for (const auto& f : r.flaws) flaws += (flaws.empty() ? "" : " ") + f;
-    out += "," + std::to_string(r.peak.processes) + "," + std::to_string(r.peak.threads) + "," +
-           std::to_string(r.peak.fds) + "," + csv_number(r.connections_per_s) + "," +
-           csv_number(r.cpu_per_connection_s) + "," + flaws + "," + std::to_string(r.exit_status) +
-           ",\"" + r.error + "\"\n";
+    v.insert(v.end(),
+             {std::to_string(r.peak.processes), std::to_string(r.peak.threads),
+              std::to_string(r.peak.fds), csv_number(r.connections_per_s),
+              csv_number(r.cpu_per_connection_s), flaws, std::to_string(r.exit_status), r.error});
+    out += csv_record(v);
   }
   return out;
 }
