@@ -30,113 +30,24 @@
 #include <utility>
 #include <vector>
 
+#include "support/delivery.hpp"
 #include "support/support.hpp"
+#include "support/threads.hpp"
 
 namespace {
 
+using test_support::deliver_and_read;
 using test_support::event_limit;
+using test_support::first_difference;
+using test_support::guarded_thread;
+using test_support::interrupt_blocked;
+using test_support::preloaded;
+using test_support::queued;
+using test_support::random_bytes;
+using test_support::random_pieces;
+using test_support::reader_waits_again;
+using test_support::reset_by_peer;
 using test_support::wait_for;
-
-// Bytes queued in the kernel for the reading end of a pipe or stream socket.
-int queued(int fd) {
-  int n = 0;
-  if (::ioctl(fd, FIONREAD, &n) < 0) return -1;
-  return n;
-}
-
-// The read end of a pipe that holds exactly `data` and then end of file.
-csapp::unique_fd preloaded(const std::string& data) {
-  auto r_w = test_support::pipe_pair();
-  csapp::unique_fd& r = r_w.first;
-  csapp::unique_fd& w = r_w.second;
-  REQUIRE(data.size() < 65536);  // fits the pipe's buffer, so nothing blocks
-  REQUIRE(::write(w.get(), data.data(), data.size()) == static_cast<ssize_t>(data.size()));
-  return std::move(r);
-}
-
-// Where two byte strings first differ, or npos when they are equal. Used instead of
-// comparing megabytes with CHECK, which would print them all on failure.
-std::size_t first_difference(const std::string& a, const std::string& b) {
-  const std::size_t common = std::min(a.size(), b.size());
-  for (std::size_t i = 0; i < common; ++i)
-    if (a[i] != b[i]) return i;
-  return a.size() == b.size() ? std::string::npos : common;
-}
-
-std::string random_bytes(std::size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::string out(n, '\0');
-  for (char& c : out) c = static_cast<char>(rng() & 0xff);
-  return out;
-}
-
-// A test's helper thread. Every way of ending it is bounded: finish() waits a limited time
-// for the body to return and otherwise runs `unblock` (which must make the body return,
-// e.g. by closing its descriptor) before joining; the destructor does the same, so a failed
-// REQUIRE cannot leave a thread blocked forever. An exception thrown by the body is caught
-// and reported by finish(), instead of terminating the program.
-class guarded_thread {
- public:
-  guarded_thread(std::function<void()> body, std::function<void()> unblock)
-      : unblock_(std::move(unblock)), thread_([this, body = std::move(body)] {
-          tid_.store(test_support::this_thread_id());
-          try {
-            body();
-          } catch (const std::exception& e) {
-            failure_ = std::string("threw: ") + e.what();
-          } catch (...) {
-            failure_ = "threw a non-standard exception";
-          }
-          done_.store(true);
-        }) {}
-  guarded_thread(const guarded_thread&) = delete;
-  guarded_thread& operator=(const guarded_thread&) = delete;
-  ~guarded_thread() {
-    if (!thread_.joinable()) return;
-    if (!done_.load()) unblock_();
-    thread_.join();
-  }
-
-  // Joins the thread. Returns "" when the body returned normally within the limit,
-  // otherwise what went wrong.
-  std::string finish() {
-    const bool on_time = wait_for([&] { return done_.load(); });
-    if (!on_time) unblock_();
-    thread_.join();
-    if (!on_time) return "the thread was still blocked at the limit";
-    return failure_;  // written by the thread before done_, read after join
-  }
-  bool done() const { return done_.load(); }
-  pthread_t handle() { return thread_.native_handle(); }
-  // The kernel's id for the thread, once it has started (0 before).
-  pid_t tid() const { return tid_.load(); }
-  bool started() {
-    return wait_for([&] { return tid_.load() != 0; });
-  }
-
- private:
-  std::function<void()> unblock_;  // makes a blocked body return
-  std::atomic<pid_t> tid_{0};      // set by the thread itself
-  std::atomic<bool> done_{false};  // body has returned
-  std::string failure_;            // what the body threw, if it did
-  std::thread thread_;             // last: starts once the members above exist
-};
-
-// Interrupts `thread` once it is asleep inside its call. False if the call returned
-// instead (or the interrupt could not be delivered): then there is nothing to interrupt.
-bool interrupt_blocked(test_support::interrupter& interrupter, guarded_thread& thread) {
-  if (!wait_for([&] { return thread.done() || test_support::thread_state(thread.tid()) == 'S'; }))
-    return false;
-  return !thread.done() && interrupter.interrupt(thread.handle(), thread.tid());
-}
-
-// Waits until the reader has taken everything queued on `fd` and is asleep again (in the
-// kernel, waiting for more). That is the event "the next bytes arrive in a new read".
-bool reader_waits_again(int fd, const guarded_thread& reader) {
-  return wait_for([&] {
-    return reader.done() || (queued(fd) == 0 && test_support::thread_state(reader.tid()) == 'S');
-  });
-}
 
 // The reference for rio_readlineb: cut after every newline and after every maxlen-1 bytes
 // that contain none. Deliberately the simplest possible definition, one byte at a time.
@@ -196,85 +107,6 @@ std::string random_stream(std::mt19937& rng) {
   }
   if (rng() % 2 == 0) stream.pop_back();
   return stream;
-}
-
-// Random piece sizes from 1 byte to 64 KiB covering `total` bytes. The size's order of
-// magnitude is uniform, so 1-byte pieces are as common as 32 KiB ones.
-std::vector<std::size_t> random_pieces(std::size_t total, std::mt19937& rng) {
-  std::uniform_int_distribution<int> magnitude(0, 16);
-  std::vector<std::size_t> pieces;
-  for (std::size_t at = 0; at < total;) {
-    const std::size_t lo = std::size_t{1} << magnitude(rng);
-    const std::size_t hi = std::min<std::size_t>(2 * lo - 1, 65536);
-    std::size_t size = std::uniform_int_distribution<std::size_t>(lo, hi)(rng);
-    size = std::min(size, total - at);
-    pieces.push_back(size);
-    at += size;
-  }
-  return pieces;
-}
-
-// Writes `stream` to `out` in the given pieces, each in its own write(2), and waits for
-// the reader to drain the kernel queue (as seen on `in`) before the next one, so every
-// piece boundary is also a boundary between two of the reader's read(2) calls. Each piece
-// goes into an empty buffer, so no write blocks. Returns "" or what went wrong; `stop`
-// ends it early (the reader gave up).
-std::string deliver(int out, int in, const std::string& stream,
-                    const std::vector<std::size_t>& pieces, const std::atomic<bool>& stop) {
-  std::size_t at = 0;
-  for (const std::size_t size : pieces) {
-    if (::write(out, stream.data() + at, size) != static_cast<ssize_t>(size))
-      return "write failed at byte " + std::to_string(at);
-    at += size;
-    // The reader is active, so this is a short spin; the limit only stops a broken build.
-    const auto deadline = test_support::clock::now() + event_limit;
-    while (queued(in) > 0 && !stop.load()) {
-      if (test_support::clock::now() > deadline) return "the reader stopped draining";
-      std::this_thread::yield();
-    }
-    if (stop.load()) return "stopped: the reader returned before the end";
-  }
-  return "";
-}
-
-// A stream transport for one seed: pipes and socket pairs take turns.
-std::pair<csapp::unique_fd, csapp::unique_fd> transport(unsigned seed) {  // {read, write}
-  if (seed % 2 == 0) return test_support::pipe_pair();
-  return test_support::socket_pair();
-}
-
-// Delivers `stream` in `pieces` from a writer thread (see deliver) while `read_all` reads
-// the other end on this thread until it sees end of file. Returns "" or the writer's
-// trouble.
-std::string deliver_and_read(unsigned seed, const std::string& stream,
-                             const std::vector<std::size_t>& pieces,
-                             const std::function<void(int)>& read_all) {
-  auto fds = transport(seed);
-  std::atomic<bool> stop{false};
-  std::string outcome;
-  guarded_thread writer(
-      [&] {
-        outcome = deliver(fds.second.get(), fds.first.get(), stream, pieces, stop);
-        fds.second.reset();  // end of file for the reader
-      },
-      [&] { stop.store(true); });
-  read_all(fds.first.get());
-  stop.store(true);  // a reader that returned early must not keep the writer waiting
-  const std::string ended = writer.finish();
-  return ended.empty() ? outcome : ended;
-}
-
-// Makes the peer of `victim` vanish with a reset: it waits until the bytes `victim` sent
-// have arrived, then closes with SO_LINGER {on, 0 seconds}, which sends RST. Afterwards
-// waits until the reset has reached `victim` (it polls readable/error).
-void reset_by_peer(int victim, csapp::unique_fd peer) {
-  REQUIRE(wait_for([&] { return queued(peer.get()) > 0; }));  // unread data makes it a reset
-  const linger abort_on_close{1, 0};
-  REQUIRE(::setsockopt(peer.get(), SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close) ==
-          0);
-  peer.reset();
-  pollfd pfd{victim, POLLIN, 0};
-  REQUIRE(::poll(&pfd, 1, static_cast<int>(event_limit.count())) == 1);
 }
 
 }  // namespace
