@@ -31,7 +31,14 @@
 
 namespace echo_check {
 
-using namespace std::chrono_literals;
+// The duration literals (10s, 500ms) for the code in this namespace: declarations, not a
+// using-directive, so including this header pulls no whole namespace into anyone's scope.
+using std::chrono_literals::operator""h;
+using std::chrono_literals::operator""min;
+using std::chrono_literals::operator""ms;
+using std::chrono_literals::operator""ns;
+using std::chrono_literals::operator""s;
+using std::chrono_literals::operator""us;
 using clock = std::chrono::steady_clock;
 using millis = std::chrono::milliseconds;
 
