@@ -76,7 +76,9 @@ typedef struct sockaddr SA;
 typedef csapp::rio_state rio_t;
 typedef void handler_t(int);
 
-extern char** environ;
+// The book declares it; <unistd.h> does too, but only under _GNU_SOURCE (g++ sets it, a C++
+// compiler on macOS does not), so the book's programs need this line to build everywhere.
+extern char** environ;  // NOLINT(readability-redundant-declaration)
 
 namespace csapp {
 namespace book {

@@ -434,7 +434,7 @@ inline ssize_t rio_readlineb(rio_state& rp, void* buf, std::size_t maxlen) noexc
 // A server holding many idle connections can pass a smaller size.
 class reader {
  public:
-  static constexpr std::size_t default_buffer = 64 * 1024;
+  static constexpr std::size_t default_buffer = std::size_t{64} * 1024;
 
   // Throws std::invalid_argument for a size of 0 or above 1 GiB, std::bad_alloc if the
   // buffer cannot be had.
@@ -1052,7 +1052,9 @@ typedef struct sockaddr SA;
 typedef csapp::rio_state rio_t;
 typedef void handler_t(int);
 
-extern char** environ;
+// The book declares it; <unistd.h> does too, but only under _GNU_SOURCE (g++ sets it, a C++
+// compiler on macOS does not), so the book's programs need this line to build everywhere.
+extern char** environ;  // NOLINT(readability-redundant-declaration)
 
 namespace csapp {
 namespace book {

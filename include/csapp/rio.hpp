@@ -217,7 +217,7 @@ inline ssize_t rio_readlineb(rio_state& rp, void* buf, std::size_t maxlen) noexc
 // A server holding many idle connections can pass a smaller size.
 class reader {
  public:
-  static constexpr std::size_t default_buffer = 64 * 1024;
+  static constexpr std::size_t default_buffer = std::size_t{64} * 1024;
 
   // Throws std::invalid_argument for a size of 0 or above 1 GiB, std::bad_alloc if the
   // buffer cannot be had.
