@@ -295,7 +295,7 @@ class checker {
         return {"bad-clients", false, "even a single client got no echo", {}};
     }
     constexpr int each = 20;
-    const std::string big(256 * 1024, 'x');
+    const std::string big(std::size_t{256} * 1024, 'x');
     const std::string two_lines = big + "\n" + big + "\n";
     for (int i = 0; i < each; ++i) {
       // The server is echoing into a socket nobody reads when the client resets it.

@@ -268,9 +268,8 @@ class load_run {
     const auto done = ++rounds_of_[static_cast<std::size_t>(s.id)];
     const bool churn = opt_.total > 0;
     const int rounds = churn ? 1 : opt_.rounds;
-    if (opt_.duration.count() > 0 && !churn) {
-      begin_round(slot);  // a timed run: go on until time is up
-    } else if (done < static_cast<std::uint64_t>(rounds)) {
+    const bool timed = opt_.duration.count() > 0 && !churn;  // go on until time is up
+    if (timed || done < static_cast<std::uint64_t>(rounds)) {
       begin_round(slot);
     } else if (churn) {
       s.state = phase::closing;  // close our side; the server's EOF ends the session

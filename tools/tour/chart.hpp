@@ -54,7 +54,8 @@ inline std::string svg_chart(const std::vector<row>& rows, const tour_options& o
   const double panel_w = 400, panel_h = 260, gap = 110, margin = 70;
   const double legend_top = margin + panel_h + 60;
   const double total_w = margin + 2 * panel_w + gap + 30;
-  const double total_h = legend_top + 22 * ((rows.size() + 1) / 2) + 20;
+  const std::size_t legend_lines = (rows.size() + 1) / 2;  // two approaches to a line
+  const double total_h = legend_top + 22 * static_cast<double>(legend_lines) + 20;
   double rate_max = 1, p99_lo = 1e9, p99_hi = 1e-9;
   for (const auto& r : rows)
     for (const auto& l : r.loads) {
@@ -127,8 +128,9 @@ inline std::string svg_chart(const std::vector<row>& rows, const tour_options& o
       svg += "<polyline fill=\"none\" stroke-width=\"2\" stroke=\"" +
              std::string(detail::colour(i)) + "\" points=\"" + points + "\"/>\n";
     }
-    const double lx = margin + (i % 2) * (panel_w + gap);
-    const double ly = legend_top + 22 * static_cast<double>(i / 2);
+    const std::size_t legend_line = i / 2, legend_column = i % 2;
+    const double lx = margin + static_cast<double>(legend_column) * (panel_w + gap);
+    const double ly = legend_top + 22 * static_cast<double>(legend_line);
     svg += "<rect x=\"" + num(lx) + "\" y=\"" + num(ly - 10) +
            "\" width=\"14\" height=\"4\" fill=\"" + detail::colour(i) + "\"/>\n";
     text(lx + 20, ly - 4, r.what.name + " (" + r.what.section + ")", "start");
