@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "../tools/echocheck/proc.hpp"
+#include <echocheck/proc.hpp>
 #include "support/spawn.hpp"
 #include "support/support.hpp"
 

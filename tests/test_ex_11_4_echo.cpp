@@ -1,43 +1,14 @@
-// Tests of examples/11.4-echo: the iterative server and the client.
+// Tests of examples/11.4-echo: the client, and what is particular to the iterative server
+// (what every server owes is tested for all of them in test_servers.cpp).
 #include <doctest/doctest.h>
 
-#include "support/echo_checks.hpp"
+#include "support/clients.hpp"
 
 namespace {
 const std::string dir = std::string(EXAMPLES_DIR) + "/11.4-echo/";
 }
 
 using namespace test_support;
-
-TEST_CASE("ex.echoserveri echoes awkward input byte for byte") {
-  running_server server(dir + "echoserveri", {});
-  REQUIRE(server.port > 0);
-  check_awkward_echo(server.port);
-}
-
-TEST_CASE("ex.echoserveri serves one client at a time: the second waits for the first") {
-  running_server server(dir + "echoserveri", {});
-  REQUIRE(server.port > 0);
-  check_second_client_waits(server.port);
-}
-
-TEST_CASE("ex.echoserveri survives clients that reset or close early") {
-  running_server server(dir + "echoserveri", {});
-  REQUIRE(server.port > 0);
-  check_survives_bad_clients(server.port);
-}
-
-TEST_CASE("ex.echoserveri leaks no descriptor over 300 connections") {
-  running_server server(dir + "echoserveri", {});
-  REQUIRE(server.port > 0);
-  check_no_leaks(server.port, server.process.pid());
-}
-
-TEST_CASE("ex.echoserveri exits 0 on SIGTERM") {
-  running_server server(dir + "echoserveri", {});
-  REQUIRE(server.port > 0);
-  check_sigterm_exits_cleanly(server);
-}
 
 TEST_CASE("ex.echoserveri with a bad argument prints usage and exits 2") {
   spawned bad(dir + "echoserveri", {});
@@ -58,4 +29,34 @@ TEST_CASE("ex.echoclient sends stdin lines through the server and prints the ech
   const auto status = client.wait_exit();
   REQUIRE(status.has_value());
   CHECK(WEXITSTATUS(*status) == 0);
+}
+
+TEST_CASE("ex.echoclient exits 1, printing nothing, when the server closes without echoing") {
+  // The book's client would take Rio_readlineb's 0 for a line: buf still holds the line it
+  // sent, so it would print that as the echo, and go on writing to a closed connection.
+  csapp::unique_fd listener = csapp::listen_on("0");
+  const std::string port = std::to_string(csapp::local_port(listener.get()));
+  spawned client(dir + "echoclient", {"127.0.0.1", port}, /*with_stdin=*/true);
+  REQUIRE(csapp::writen(client.stdin_fd(), "one\ntwo\n", 8) == 8);
+  client.close_stdin();
+  REQUIRE(answers_within(listener.get(), event_limit));  // the client is connecting
+  {
+    csapp::unique_fd conn = csapp::accept_from(listener.get());
+    CHECK(read_exactly(conn.get(), 4) == "one\n");  // read it all: the close is a clean FIN
+  }
+  CHECK(client.read_rest().empty());
+  const auto status = client.wait_exit();
+  REQUIRE(status.has_value());
+  CHECK(WIFEXITED(*status));
+  CHECK(WEXITSTATUS(*status) == 1);
+}
+
+TEST_CASE("ex.echoclient with a bad argument prints usage and exits 2") {
+  for (const auto& args : {std::vector<std::string>{}, std::vector<std::string>{"localhost"}}) {
+    spawned bad(dir + "echoclient", args);
+    const auto status = bad.wait_exit();
+    REQUIRE(status.has_value());
+    CHECK(WIFEXITED(*status));
+    CHECK(WEXITSTATUS(*status) == 2);
+  }
 }

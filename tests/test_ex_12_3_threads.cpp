@@ -1,10 +1,11 @@
-// Tests of examples/12.3-threads: hello, and echoservert (one thread per client).
+// Tests of examples/12.3-threads: hello, and what is particular to the thread-per-client
+// servers (what every server owes is tested for all of them in test_servers.cpp).
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
-#include "support/echo_checks.hpp"
+#include "support/clients.hpp"
 
 namespace {
 
@@ -37,42 +38,6 @@ TEST_CASE("ex.hello prints its line from the peer thread and exits 0") {
   CHECK(WEXITSTATUS(*status) == 0);
 }
 
-TEST_CASE("ex.echoservert echoes awkward input byte for byte") {
-  running_server server(server_path, {});
-  REQUIRE(server.port > 0);
-  check_awkward_echo(server.port);
-}
-
-TEST_CASE("ex.echoservert serves a second client while the first stays connected") {
-  running_server server(server_path, {});
-  REQUIRE(server.port > 0);
-  check_second_client_served(server.port);
-}
-
-TEST_CASE("ex.echoservert half a line from one client does not stall the others") {
-  running_server server(server_path, {});
-  REQUIRE(server.port > 0);
-  check_half_line(server.port, /*stalls=*/false);
-}
-
-TEST_CASE("ex.echoservert survives clients that reset or close early") {
-  running_server server(server_path, {});
-  REQUIRE(server.port > 0);
-  check_survives_bad_clients(server.port);
-}
-
-TEST_CASE("ex.echoservert leaks no descriptor over 300 connections") {
-  running_server server(server_path, {});
-  REQUIRE(server.port > 0);
-  check_no_leaks(server.port, server.process.pid());
-}
-
-TEST_CASE("ex.echoservert serves 200 concurrent clients x 100 round trips byte for byte") {
-  running_server server(server_path, {});
-  REQUIRE(server.port > 0);
-  CHECK(run_load(server.port, 200, 100) == 200);
-}
-
 // Threads share one descriptor table, so under a limit of 32 the server holds only about
 // 25 clients at once. The others are dropped (they see their connection close), the
 // server does not die, and once clients leave it serves again.
@@ -98,15 +63,19 @@ TEST_CASE("ex.echoservert out of descriptors drops clients and serves again late
   CHECK_FALSE(process.wait_exit(0ms).has_value());  // still running
 }
 
-TEST_CASE("ex.echoservert exits 0 on SIGTERM") {
-  running_server server(server_path, {});
-  REQUIRE(server.port > 0);
-  check_sigterm_exits_cleanly(server);
-}
-
 TEST_CASE("ex.echoservert with a bad argument prints usage and exits 2") {
   for (const auto& args : {std::vector<std::string>{}, std::vector<std::string>{"0", "extra"}}) {
     spawned bad(server_path, args);
+    const auto status = bad.wait_exit();
+    REQUIRE(status.has_value());
+    CHECK(WIFEXITED(*status));
+    CHECK(WEXITSTATUS(*status) == 2);
+  }
+}
+
+TEST_CASE("ex.echoservert_cpp with a bad argument prints usage and exits 2") {
+  for (const auto& args : {std::vector<std::string>{}, std::vector<std::string>{"0", "extra"}}) {
+    spawned bad(dir + "echoservert_cpp", args);
     const auto status = bad.wait_exit();
     REQUIRE(status.has_value());
     CHECK(WIFEXITED(*status));

@@ -84,11 +84,13 @@ TEST_CASE("tour_csv.the_tour_table_escapes_every_field") {
   tour::tour_options opt;
   opt.clients = {1, 10};
   tour::row measured;
-  measured.what = {"event loop, partial lines", "12.2", "12.2-io-multiplexing/echoserver_nb"};
+  measured.what = *echo_check::find_example_server("echoserver_nb");
   measured.flaws = {"load", "churn"};
   measured.loads = {{1, 1000, 1e-5, 2e-5, 0}, {10, 9000, 1e-4, 2e-4, 3}};
   tour::row failed;
-  failed.what = {"say \"hi\"", "12.3", "odd,name/server"};
+  failed.what.name = "say \"hi\"";
+  failed.what.section = "12.3";
+  failed.what.program = "odd,name/server";
   failed.error = "did not print \"listening on port N\",\nsee \"logs/odd,name.log\"";
   const auto records = read_records(tour::csv_table({measured, failed}, opt));
   REQUIRE(records.size() == 3);

@@ -161,15 +161,16 @@ tick_function progress_line() {
 int main(int argc, char** argv) {
   arguments args = parse(argc, argv);
   ::signal(SIGPIPE, SIG_IGN);  // a server that resets us is a finding, not our death
+  stop_children_on_signals();  // Ctrl-C here also stops a --spawn server
   raise_descriptor_limit();
   args.check.on_tick = progress_line();
   endpoint ep;
-  std::optional<server_process> spawned;
+  std::optional<child_process> spawned;
   try {
     ep = resolve(args.host, args.port);
     if (!args.spawn.empty()) {
       args.spawn.push_back(args.port);
-      spawned.emplace(args.spawn, args.server_log);
+      spawned.emplace(args.spawn, spawn_options{false, args.server_log});
       if (!spawned->wait_until_listening(ep, args.check.event_limit)) {
         std::fprintf(stderr, "echo-check: %s did not accept connections on port %s%s\n",
                      args.spawn[0].c_str(), args.port.c_str(),

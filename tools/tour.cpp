@@ -39,6 +39,7 @@
 namespace {
 
 using namespace tour;
+using namespace echo_check;  // a .cpp file: the directives stay here
 
 constexpr const char* usage_text =
     "usage: tour [options]\n"
@@ -59,7 +60,7 @@ namespace cli = echo_check::cli;
 
 struct arguments {
   tour_options tour;
-  std::vector<approach> approaches = all_approaches();
+  std::vector<approach> approaches = example_servers();
   std::string out = "tour";
   std::string bench_md;      // where to write the performance page's Servers section, if set
   std::string command_line;  // how we were run, for that section
@@ -113,12 +114,9 @@ arguments parse(int argc, char** argv) {
     } else if (arg == "--only") {
       std::vector<approach> chosen;
       for (const auto& name : cli::split_commas(value)) {
-        const auto all = all_approaches();
-        const auto it = std::find_if(all.begin(), all.end(), [&](const approach& a) {
-          return a.program.substr(a.program.find('/') + 1) == name;
-        });
-        if (it == all.end()) usage_error("--only: no example server named '" + name + "'");
-        chosen.push_back(*it);
+        const approach* found = find_example_server(name);
+        if (!found) usage_error("--only: no example server named '" + name + "'");
+        chosen.push_back(*found);
       }
       args.approaches = chosen;
     } else if (arg == "--out") {
@@ -174,7 +172,8 @@ std::string clients_list(const tour_options& opt) {
 int main(int argc, char** argv) {
   arguments args = parse(argc, argv);
   ::signal(SIGPIPE, SIG_IGN);
-  raise_descriptor_limit();  // 1,000 clients here and 1,000 in the server
+  stop_children_on_signals();  // Ctrl-C here also stops the server being measured
+  raise_descriptor_limit();    // 1,000 clients here and 1,000 in the server
   ::mkdir(args.out.c_str(), 0755);
   args.tour.log_dir = args.out + "/logs";
   ::mkdir(args.tour.log_dir.c_str(), 0755);

@@ -1,20 +1,22 @@
-// echo.hpp - the per-connection loop that every echo server in these examples shares
-// (Section 11.4): read a line, write it back, until the client is done.
+// CS:APP3e Figure 11.21 (netp/echo.c): the per-connection loop every echo server here
+// shares: read a line, write it back, until the client is done.
 //
-// With the book's Rio_ wrappers from csapp.h, a client that resets the connection or
-// closes before reading its echo ends this loop like an ordinary end of file; it never
-// ends the server.
+// Look at what ends the loop: Rio_readlineb returns 0 at end of file. With this library a
+// client that resets, or closes before reading its echo, ends the loop the same way and
+// never the server (book-notes/deviations.md).
 #pragma once
 
 #include "csapp.h"
 
-inline void echo(int connfd) {
+inline void echo(int connfd) {  // differs from the book: inline, so a header can hold it
   size_t n;
   char buf[MAXLINE];
   rio_t rio;
 
   Rio_readinitb(&rio, connfd);
-  // A line longer than MAXLINE-1 bytes arrives in pieces; each piece is echoed as it comes,
-  // so the client gets back exactly the bytes it sent.
-  while ((n = Rio_readlineb(&rio, buf, MAXLINE)) != 0) Rio_writen(connfd, buf, n);
+  while ((n = Rio_readlineb(&rio, buf, MAXLINE)) != 0) {
+    // differs from the book: no "server received" line per message (under load the
+    // printing, not the server, would be what is measured)
+    Rio_writen(connfd, buf, n);
+  }
 }

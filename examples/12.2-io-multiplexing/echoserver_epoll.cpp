@@ -76,8 +76,6 @@ int main(int argc, char** argv) {
   if (epfd < 0) unix_error("epoll_create1 error");
   Epoll_ctl(epfd, EPOLL_CTL_ADD, listenfd, EPOLLIN);
   Epoll_ctl(epfd, EPOLL_CTL_ADD, csapp::stop_fd(), EPOLLIN);
-  printf("listening on port %u\n", csapp::local_port(listenfd));
-  fflush(stdout);
 
   std::vector<struct epoll_event> events(256);  // how many ready clients one wait returns
   while (!csapp::stop_requested()) {

@@ -16,7 +16,6 @@
 // Usage: echoserver_nb PORT   (PORT 0: the kernel picks one; the server prints it)
 #include "12.2-io-multiplexing/nb_client.hpp"
 #include "csapp.h"
-#include "csapp/stop.hpp"
 
 namespace {
 
@@ -49,14 +48,9 @@ int main(int argc, char** argv) {
     fprintf(stderr, "usage: %s PORT\n", argv[0]);
     exit(2);
   }
-  csapp::stop_on_signals();
-  const int stopfd = csapp::stop_fd();
-
   const int listenfd = Open_listenfd(argv[1]);
   // Non-blocking, so a client that vanishes between select and accept cannot stall us.
   fcntl(listenfd, F_SETFL, fcntl(listenfd, F_GETFL) | O_NONBLOCK);
-  printf("listening on port %u\n", csapp::local_port(listenfd));
-  fflush(stdout);
 
   for (;;) {
     // The sets are rebuilt every round from each client's state: read while it may send
@@ -65,8 +59,7 @@ int main(int argc, char** argv) {
     FD_ZERO(&read_set);
     FD_ZERO(&write_set);
     FD_SET(listenfd, &read_set);
-    FD_SET(stopfd, &read_set);
-    int top = listenfd > stopfd ? listenfd : stopfd;
+    int top = listenfd;
     for (int fd = 0; fd <= maxfd; fd++) {
       const nb_client& c = clients[fd];
       if (c.fd < 0) continue;
@@ -77,7 +70,6 @@ int main(int argc, char** argv) {
 
     // Interrupted by a signal, Select returns 0 with empty sets: nothing to do this round.
     int nready = Select(top + 1, &read_set, &write_set, NULL, NULL);
-    if (FD_ISSET(stopfd, &read_set) || csapp::stop_requested()) break;
 
     if (FD_ISSET(listenfd, &read_set)) {
       nready--;
@@ -102,10 +94,4 @@ int main(int argc, char** argv) {
       if (!alive || nb_finished(c)) drop_client(fd);
     }
   }
-
-  for (int fd = 0; fd <= maxfd; fd++)
-    if (clients[fd].fd >= 0) nb_close(clients[fd]);
-  Close(listenfd);
-  if (refused > 0) fprintf(stderr, "echoserver_nb: refused %ld clients over FD_SETSIZE\n", refused);
-  exit(0);
 }

@@ -1,138 +1,47 @@
-// select - a server that answers two parties at once: a client on the network and the
-// person typing on its stdin (Section 12.2's first example of I/O multiplexing).
+// CS:APP3e Figure 12.6 (conc/select.c): an iterative echo server that also answers
+// commands typed on its standard input, with select waiting on both.
 //
-// Blocked in accept(2), a server cannot see what is typed on its terminal; blocked in
-// read(2) on stdin, it cannot see a client arrive. select(2) waits on both at once and
-// says which one is ready, so the server only ever calls what will not block.
-//
-// The book's version, once a client connects, echoes it to the end before looking at
-// stdin again: the terminal goes unanswered for as long as the client stays. Here the
-// connected client is one more descriptor in the set, and each round does one step for
-// whoever is ready: a command line, a new connection, or whatever bytes the client has
-// sent. That "one small step per ready descriptor" is the event-driven idea that
-// echoservers then applies to many clients; this program still serves one client at a
-// time (the next one waits in the listen queue until the current one leaves).
-//
-// Commands on stdin: "status" reports what the server has done; any other line is
-// answered with "stdin: <line>". At end of file on stdin the server keeps serving clients.
-//
-// Usage: select PORT   (PORT 0: the kernel picks one; the server prints it)
+// Look at what select buys and what it does not: the server no longer blocks in Accept
+// while someone types, but once a client connects, echo() keeps it until that client
+// leaves, and typed commands wait. book-notes/12.2-io-multiplexing.md tells the story;
+// select_stepwise is ours, the version that answers both at once.
+#include "11.4-echo/echo.hpp"
 #include "csapp.h"
-#include "csapp/stop.hpp"
 
-namespace {
-
-long clients_served = 0;  // connections accepted so far
-long bytes_echoed = 0;    // bytes sent back to clients
-
-// Answers one line typed on stdin.
-void command(const char* line, bool client_connected) {
-  if (strcmp(line, "status") == 0)
-    printf("status: %ld clients served, %ld bytes echoed, %s\n", clients_served, bytes_echoed,
-           client_connected ? "a client is connected" : "no client connected");
-  else
-    printf("stdin: %s\n", line);
-  fflush(stdout);
-}
-
-// Reads what is there on stdin (one read(2): select said it will not block) and answers
-// every whole line. stdio's fgets would not do: it may pull several lines into its own
-// buffer, where select cannot see them, and then wait on a half line.
-// Returns false at end of file.
-bool read_commands(bool client_connected) {
-  static char pending[MAXLINE];  // typed bytes not yet ending in a newline
-  static size_t used = 0;        // how many of them
-  const ssize_t n = read(STDIN_FILENO, pending + used, sizeof(pending) - 1 - used);
-  if (n < 0 && errno == EINTR) return true;
-  if (n <= 0) {  // end of file (or stdin unusable): a last unfinished line still counts
-    if (used > 0) {
-      pending[used] = '\0';
-      command(pending, client_connected);
-      used = 0;
-    }
-    return false;
-  }
-  used += (size_t)n;
-  char* start = pending;
-  char* newline;
-  while ((newline = (char*)memchr(start, '\n', used - (size_t)(start - pending))) != NULL) {
-    *newline = '\0';
-    command(start, client_connected);
-    start = newline + 1;
-  }
-  used -= (size_t)(start - pending);
-  memmove(pending, start, used);
-  if (used == sizeof(pending) - 1) {  // a line too long for the buffer: answer what we have
-    pending[used] = '\0';
-    command(pending, client_connected);
-    used = 0;
-  }
-  return true;
-}
-
-// Echoes whatever the client has sent (one read(2): select said it will not block).
-// Rio_readlineb would wait for the end of a line, and a client that sent half a line
-// would then keep stdin waiting too. (A client that never reads its echo still holds us
-// in Rio_writen: echoserver_nb deals with that.) Returns false when the client is done.
-bool echo_step(int connfd) {
-  char buf[MAXBUF];
-  const ssize_t n = read(connfd, buf, sizeof(buf));
-  if (n < 0 && errno == EINTR) return true;
-  if (n == 0 || (n < 0 && errno == ECONNRESET)) return false;  // closed or reset
-  if (n < 0) unix_error("read error");
-  csapp::shutdown_on_stop(connfd);     // SIGTERM while we wait in the write: it ends
-  Rio_writen(connfd, buf, (size_t)n);  // a client that left loses its echo, nothing more
-  csapp::shutdown_on_stop(-1);
-  bytes_echoed += n;
-  return true;
-}
-
-}  // namespace
+void command(void);
 
 int main(int argc, char** argv) {
+  int listenfd, connfd;
+  socklen_t clientlen;
+  struct sockaddr_storage clientaddr;
+  fd_set read_set, ready_set;
+
   if (argc != 2) {
-    fprintf(stderr, "usage: %s PORT\n", argv[0]);
-    exit(2);
+    fprintf(stderr, "usage: %s <port>\n", argv[0]);
+    exit(2);  // differs from the book: a usage error exits 2, not 0
   }
-  // Is there a stdin at all? Checked before anything opens a descriptor, which would
-  // otherwise take number 0 and be mistaken for it.
-  bool stdin_open = fcntl(STDIN_FILENO, F_GETFD) != -1;
-  csapp::stop_on_signals();
+  listenfd = Open_listenfd(argv[1]);
 
-  const int listenfd = Open_listenfd(argv[1]);
-  // Non-blocking: a client that vanishes between select and Accept cannot stall us.
-  fcntl(listenfd, F_SETFL, fcntl(listenfd, F_GETFL) | O_NONBLOCK);
-  printf("listening on port %u\n", csapp::local_port(listenfd));
-  fflush(stdout);
+  FD_ZERO(&read_set);              /* Clear read set */
+  FD_SET(STDIN_FILENO, &read_set); /* Add stdin to read set */
+  FD_SET(listenfd, &read_set);     /* Add listenfd to read set */
 
-  int connfd = -1;  // the client being served, if any
-  for (;;) {
-    fd_set ready_set;
-    FD_ZERO(&ready_set);
-    FD_SET(csapp::stop_fd(), &ready_set);
-    int maxfd = csapp::stop_fd();
-    // stdin at end of file stays "readable" for ever: watching it then would spin.
-    if (stdin_open) FD_SET(STDIN_FILENO, &ready_set);
-    // One client at a time: while one is connected the listening socket is left out,
-    // otherwise a waiting client would make select return at once, round after round.
-    const int other = connfd >= 0 ? connfd : listenfd;
-    FD_SET(other, &ready_set);
-    if (other > maxfd) maxfd = other;
-
-    Select(maxfd + 1, &ready_set, NULL, NULL, NULL);  // 0 with empty sets on a signal
-    if (FD_ISSET(csapp::stop_fd(), &ready_set) || csapp::stop_requested()) break;
-
-    if (stdin_open && FD_ISSET(STDIN_FILENO, &ready_set)) stdin_open = read_commands(connfd >= 0);
-    if (connfd < 0 && FD_ISSET(listenfd, &ready_set)) {
-      connfd = Accept(listenfd, NULL, NULL);  // -1: the client already left
-      if (connfd >= 0) clients_served++;
-    } else if (connfd >= 0 && FD_ISSET(connfd, &ready_set) && !echo_step(connfd)) {
+  while (1) {
+    ready_set = read_set;
+    Select(listenfd + 1, &ready_set, NULL, NULL, NULL);
+    if (FD_ISSET(STDIN_FILENO, &ready_set)) command(); /* Read command line from stdin */
+    if (FD_ISSET(listenfd, &ready_set)) {
+      clientlen = sizeof(struct sockaddr_storage);
+      connfd = Accept(listenfd, (SA*)&clientaddr, &clientlen);
+      echo(connfd); /* Echo client input until EOF */
       Close(connfd);
-      connfd = -1;
     }
   }
+}
 
-  if (connfd >= 0) Close(connfd);
-  Close(listenfd);
-  exit(0);
+void command(void) {
+  char buf[MAXLINE];
+  if (!Fgets(buf, MAXLINE, stdin)) exit(0); /* EOF */
+  printf("%s", buf);                        /* Process the input command */
+  fflush(stdout);  // differs from the book: the answer shows at once when stdout is a pipe
 }

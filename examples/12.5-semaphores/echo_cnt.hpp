@@ -1,30 +1,24 @@
-// echo_cnt.hpp - the echo loop of the prethreaded server, with a byte counter that all the
-// worker threads share (Section 12.5.5).
+// CS:APP3e Figure 12.29 (conc/echo_cnt.c): the prethreaded server's echo loop, with a byte
+// counter shared by every worker.
 //
-// byte_cnt and its mutex are state that outlives one call and belongs to no one thread, so
-// they must be initialized exactly once, before any worker touches them. main could do it,
-// but then the function would only be correct if every program that calls it remembers to.
-// pthread_once lets the function take care of itself: the first worker to arrive runs
-// init_echo_cnt; a worker arriving at the same time waits until it has finished; every later
-// call skips it. Initializing the semaphore in each call instead would reset it while
-// another thread is inside the critical section.
-//
-// Why not reuse 11.4-echo/echo.hpp: the counter is updated per line, inside the loop.
+// Look at Pthread_once: the counter and its mutex are initialized exactly once, by the
+// first worker to get here, however many arrive together. book-notes/12.5-semaphores.md
+// tells the story.
 #pragma once
 
 #include "csapp.h"
 
-static long byte_cnt; /* bytes received from all clients, by all workers */
-static sem_t mutex;   /* protects byte_cnt (and keeps the report lines whole) */
+static long byte_cnt; /* Byte counter */
+static sem_t mutex;   /* and the mutex that protects it */
 
 static void init_echo_cnt(void) {
   Sem_init(&mutex, 0, 1);
   byte_cnt = 0;
 }
 
-static void echo_cnt(int connfd) {
+void echo_cnt(int connfd) {
   size_t n;
-  long mine = 0; /* bytes from this connection */
+  long mine = 0;  // differs from the book: this connection's bytes, for the report below
   char buf[MAXLINE];
   rio_t rio;
   static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -38,8 +32,8 @@ static void echo_cnt(int connfd) {
     mine += (long)n;
     Rio_writen(connfd, buf, n);
   }
-  // One report per connection, not per line as in the book: a line per echoed line would
-  // make stdout the bottleneck, and stall every worker once nobody reads it.
+  // differs from the book: one report per connection, not per line; a line per message
+  // makes stdout the bottleneck under load, and stalls every worker once nobody reads it
   P(&mutex);
   printf("server received %ld bytes on fd %d (%ld total)\n", mine, connfd, byte_cnt);
   fflush(stdout);

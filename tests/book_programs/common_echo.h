@@ -25,13 +25,6 @@ static inline long serve_lines(int fd)
     return total;
 }
 
-/* Tells the test harness where to connect: the port the kernel chose for port "0". */
-static inline void announce(int listenfd)
-{
-    printf("listening on port %d\n", (int)csapp::local_port(listenfd));
-    fflush(stdout);
-}
-
 static inline int client_limit(int argc, char **argv)
 {
     if (argc != 3) {

@@ -24,7 +24,6 @@ int main(int argc, char **argv)
 
     Signal(SIGCHLD, on_child_exit);
     lfd = Open_listenfd(argv[1]);
-    announce(lfd);
     for (started = 0; started < limit; started++) {
         peerlen = sizeof(peer);
         cfd = Accept(lfd, (SA *)&peer, &peerlen);

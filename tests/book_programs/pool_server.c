@@ -43,7 +43,6 @@ int main(int argc, char **argv)
     for (i = 0; i < WORKERS; i++)
         Pthread_create(&tid, NULL, worker, NULL);
     lfd = Open_listenfd(argv[1]);
-    announce(lfd);
     for (i = 0; i < limit; i++)
         sbuf_insert(&queue, Accept(lfd, NULL, NULL));
     for (i = 0; i < limit; i++)

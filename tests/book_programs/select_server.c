@@ -38,7 +38,6 @@ int main(int argc, char **argv)
     fd_set ready;
 
     lfd = Open_listenfd(argv[1]);
-    announce(lfd);
     FD_ZERO(&table.watched);
     FD_SET(lfd, &table.watched);
     table.top = lfd;

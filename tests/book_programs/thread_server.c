@@ -24,7 +24,6 @@ int main(int argc, char **argv)
 
     Sem_init(&finished, 0, 0);
     lfd = Open_listenfd(argv[1]);
-    announce(lfd);
     for (i = 0; i < limit; i++) {
         cell = Malloc(sizeof(int));
         *cell = Accept(lfd, NULL, NULL);

@@ -13,6 +13,11 @@
 
 namespace tour {
 
+using echo_check::bytes_text;
+using echo_check::design;
+using echo_check::human_seconds;
+using echo_check::with_commas;
+
 inline std::string ratio_text(double part, double whole) {
   char text[32];
   std::snprintf(text, sizeof text, "%.2fx", whole > 0 ? part / whole : 0.0);
@@ -22,7 +27,6 @@ inline std::string ratio_text(double part, double whole) {
 // What limits an approach, said from its own row. The design facts are the chapter's; the
 // numbers are this run's.
 inline std::string limit_paragraph(const row& r) {
-  const std::string program = r.what.program.substr(r.what.program.find('/') + 1);
   auto rate = [&](std::size_t i) { return short_count(r.loads[i].msgs_per_s) + " round trips/s"; };
   const std::size_t last = r.loads.size() - 1;
   const std::string at_last = " at " + clients_label(r.loads[last].clients);
@@ -38,46 +42,50 @@ inline std::string limit_paragraph(const row& r) {
       (r.cpu_per_connection_s > 0 ? human_seconds(r.cpu_per_connection_s)
                                   : "under " + human_seconds(r.cpu_resolution_s)) +
       " of server CPU each";
-  if (program == "echoserveri")
-    return "One client at a time: at every load above 1 client, " +
-           with_commas(r.loads[last].starved) + " of " + clients_label(r.loads[last].clients) +
-           " were never served" + ". Its rate (" + rate(0) +
-           " with 1 client) is one loopback round trip after another; it is the cheapest "
-           "server per connection (" +
-           churn + ") because it does nothing but accept and echo.";
-  if (program == "echoserverp")
-    return "A process per client: " + std::to_string(r.peak.processes) +
-           " processes at the peak. Each connection costs a fork, an exit and a reap (" + churn +
-           ", the most of any approach), and at " + clients_label(r.loads[last].clients) +
-           " the first answers wait for the children to start (" + p99_last + unserved + ").";
-  if (program == "echoservers" || program == "echoserver_nb")
-    return std::string("One thread runs one select loop: every pass scans every descriptor, so ") +
-           "latency grows with the number of clients (" + p99_last + at_last + unserved +
-           "). FD_SETSIZE (1,024) caps it. " +
-           (program == "echoservers"
-                ? "It is the book's design, kept to show its limits: a half-sent line stalls it, "
-                  "and a pass accepts at most one new client, so a burst of clients joins one "
-                  "per pass."
-                : "Partial lines do not stall it, and a pass accepts every waiting client.");
-  if (program == "echoserver_epoll")
-    return "One thread, one epoll loop: a wait returns only the ready descriptors, so the cost "
-           "of a pass follows the active clients, not all of them; " +
-           rate(last) + at_last + " (" + p99_last + "), and " + churn + ".";
-  if (program == "echoservert" || program == "echoservert_cpp")
-    return "A thread per client: " + std::to_string(r.peak.threads) +
-           " threads at the peak. Threads are cheaper to start than processes (" + churn +
-           "), but " + std::to_string(r.peak.threads) + " threads on " +
-           std::to_string(::sysconf(_SC_NPROCESSORS_ONLN)) + " CPUs take turns: " + rate(last) +
-           at_last + " with " + p99_last + ".";
-  if (program == "echoservert_pre" || program == "echoservert_pre_cpp")
-    return "A fixed pool of workers fed by an sbuf: it serves as many clients at once as it has "
-           "workers (" +
-           with_commas(r.loads[last].clients - r.loads[last].starved) +
-           " here), and "
-           "clients that never leave keep the others waiting (" +
-           with_commas(r.loads[last].starved) + " of " + clients_label(r.loads[last].clients) +
-           " never served). The ones it serves are served fast (" + rate(last) + ", " + p99_last +
-           "), and no thread is started per connection (" + churn + ").";
+  switch (r.what.kind) {
+    case design::iterative:
+      return "One client at a time: at every load above 1 client, " +
+             with_commas(r.loads[last].starved) + " of " + clients_label(r.loads[last].clients) +
+             " were never served" + ". Its rate (" + rate(0) +
+             " with 1 client) is one loopback round trip after another; it is the cheapest "
+             "server per connection (" +
+             churn + ") because it does nothing but accept and echo.";
+    case design::process:
+      return "A process per client: " + std::to_string(r.peak.processes) +
+             " processes at the peak. Each connection costs a fork, an exit and a reap (" + churn +
+             ", the most of any approach), and at " + clients_label(r.loads[last].clients) +
+             " the first answers wait for the children to start (" + p99_last + unserved + ").";
+    case design::select_pool:
+    case design::event_loop:
+      return std::string(
+                 "One thread runs one select loop: every pass scans every descriptor, so ") +
+             "latency grows with the number of clients (" + p99_last + at_last + unserved +
+             "). FD_SETSIZE (1,024) caps it. " +
+             (r.what.kind == design::select_pool
+                  ? "It is the book's design, kept to show its limits: a half-sent line stalls it, "
+                    "and a pass accepts at most one new client, so a burst of clients joins one "
+                    "per pass."
+                  : "Partial lines do not stall it, and a pass accepts every waiting client.");
+    case design::epoll:
+      return "One thread, one epoll loop: a wait returns only the ready descriptors, so the cost "
+             "of a pass follows the active clients, not all of them; " +
+             rate(last) + at_last + " (" + p99_last + "), and " + churn + ".";
+    case design::thread:
+      return "A thread per client: " + std::to_string(r.peak.threads) +
+             " threads at the peak. Threads are cheaper to start than processes (" + churn +
+             "), but " + std::to_string(r.peak.threads) + " threads on " +
+             std::to_string(::sysconf(_SC_NPROCESSORS_ONLN)) + " CPUs take turns: " + rate(last) +
+             at_last + " with " + p99_last + ".";
+    case design::pool:
+      return "A fixed pool of workers fed by an sbuf: it serves as many clients at once as it has "
+             "workers (" +
+             with_commas(r.loads[last].clients - r.loads[last].starved) +
+             " here), and "
+             "clients that never leave keep the others waiting (" +
+             with_commas(r.loads[last].starved) + " of " + clients_label(r.loads[last].clients) +
+             " never served). The ones it serves are served fast (" + rate(last) + ", " + p99_last +
+             "), and no thread is started per connection (" + churn + ").";
+  }
   return "";
 }
 
@@ -131,18 +139,17 @@ inline std::string bench_markdown(const std::vector<row>& rows, const tour_optio
   for (const auto& r : rows) {
     if (r.loads.size() <= last) continue;
     const load_cell& l = r.loads[last];
-    const std::string program = r.what.program.substr(r.what.program.find('/') + 1);
     // A limit of the design, reported rather than judged: one client at a time, a fixed pool,
     // and the book's select pool, which accepts one client per pass (a burst joins slowly).
-    const bool by_design = program == "echoserveri" || program.find("_pre") != std::string::npos ||
-                           (program == "echoservers" && l.starved > 0);
+    const bool select_pool = r.what.kind == design::select_pool;
+    const bool by_design =
+        !r.what.concurrent || r.what.workers > 0 || (select_pool && l.starved > 0);
     const std::string measured =
         with_commas(l.starved) + " of " + clients_label(l.clients) + " starved";
     if (by_design)
       md += "| " + r.what.name + " | its limit reported | " +
-            (program == "echoservers"
-                 ? std::string("one accept per select pass")
-                 : "serves " + with_commas(l.clients - l.starved) + " at a time") +
+            (select_pool ? std::string("one accept per select pass")
+                         : "serves " + with_commas(l.clients - l.starved) + " at a time") +
             "; " + measured + " | LIMIT |\n";
     else
       md += "| " + r.what.name + " | no client starved at " + clients_label(l.clients) + " | " +

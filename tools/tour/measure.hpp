@@ -6,33 +6,30 @@
 #include <vector>
 
 #include "../echocheck/checker.hpp"
+#include "../echocheck/servers.hpp"
 #include "../echocheck/spawn.hpp"
 
 namespace tour {
 
-using namespace echo_check;
+using echo_check::check_options;
+using echo_check::checker;
+using echo_check::child_process;
+using echo_check::clock;
+using echo_check::endpoint;
+using echo_check::example_server;
+using echo_check::example_servers;
+using echo_check::find_example_server;
+using echo_check::finding;
+using echo_check::load_result;
+using echo_check::millis;
+using echo_check::proc_peak;
+using echo_check::read_proc;
+using echo_check::resolve;
+using echo_check::stop_outcome;
+using namespace std::chrono_literals;
 
-// An example server and where it sits in the chapter.
-struct approach {
-  std::string name;     // the approach, as the table shows it
-  std::string section;  // the book's section
-  std::string program;  // path under the examples build folder
-};
-
-// The servers of the chapter, in the order the chapter builds them.
-inline std::vector<approach> all_approaches() {
-  return {
-      {"iterative", "11.4", "11.4-echo/echoserveri"},
-      {"process per client", "12.1", "12.1-processes/echoserverp"},
-      {"select pool (book)", "12.2", "12.2-io-multiplexing/echoservers"},
-      {"event loop, partial lines", "12.2", "12.2-io-multiplexing/echoserver_nb"},
-      {"epoll event loop", "12.2", "12.2-io-multiplexing/echoserver_epoll"},
-      {"thread per client", "12.3", "12.3-threads/echoservert"},
-      {"prethreaded pool", "12.5", "12.5-semaphores/echoservert_pre"},
-      {"threads, C++ API", "12.3", "cpp/echoservert_cpp"},
-      {"prethreaded, C++ API", "12.5", "cpp/echoservert_pre_cpp"},
-  };
-}
+// An example server and where it sits in the chapter: a row of echocheck/servers.hpp.
+using approach = example_server;
 
 struct load_cell {
   int clients = 0;
@@ -54,7 +51,8 @@ struct row {
   double connections_per_s = 0;
   double cpu_per_connection_s = 0;
   double cpu_resolution_s = 0;  // CPU time is counted in ticks: 0 means below this
-  int exit_status = 0;          // after SIGTERM: 0 is a clean stop
+  bool stopped_cleanly = true;  // SIGTERM to its group ended it and left nothing behind
+  std::string stop_how;         // how it ended ("ended by SIGTERM"), or what went wrong
 };
 
 struct tour_options {
@@ -83,7 +81,7 @@ row measure(const approach& what, const tour_options& opt, Say say) {
   const std::string log =
       opt.log_dir + "/" + what.program.substr(what.program.find('/') + 1) + ".log";
   try {
-    server_process server({program, "0"}, log);
+    child_process server({program, "0"}, {false, log});
     const int port = server.wait_for_port(10s);
     if (port == 0) {
       r.error = "did not print 'listening on port N' (see " + log + ")";
@@ -129,7 +127,9 @@ row measure(const approach& what, const tour_options& opt, Say say) {
     r.cpu_per_connection_s = churn.get("server_cpu_per_connection_s");
     r.cpu_resolution_s = churn.get("cpu_resolution_s");
     if (!churn.passed) r.flaws.push_back("churn");
-    r.exit_status = server.stop();
+    const stop_outcome stopped = server.stop();
+    r.stopped_cleanly = stopped.clean;
+    r.stop_how = stopped.how;
   } catch (const std::exception& e) {
     r.error = e.what();
   }

@@ -33,7 +33,7 @@ inline std::string reading(const std::vector<row>& rows, const tour_options& opt
     ok.push_back(&r);
     if (r.second_waits) waits.push_back(&r);
     if (r.half_line_stalls) stalls.push_back(&r);
-    if (!r.flaws.empty() || r.exit_status != 0) wrong.push_back(&r);
+    if (!r.flaws.empty() || !r.stopped_cleanly) wrong.push_back(&r);
   }
   std::string out;
   auto say = [&](const std::string& s) { out += "- " + s + "\n"; };

@@ -62,10 +62,10 @@ inline cells cells_of(const row& r) {
   c.cpu = r.cpu_per_connection_s > 0 ? short_seconds(r.cpu_per_connection_s)
                                      : "<" + short_seconds(r.cpu_resolution_s);
   c.correct = "yes";
-  if (!r.flaws.empty() || r.exit_status != 0) {
+  if (!r.flaws.empty() || !r.stopped_cleanly) {
     c.correct.clear();
     for (const auto& f : r.flaws) c.correct += (c.correct.empty() ? "" : ", ") + f;
-    if (r.exit_status != 0)
+    if (!r.stopped_cleanly)
       c.correct += (c.correct.empty() ? "" : ", ") + std::string("unclean stop");
   }
   return c;
@@ -139,7 +139,7 @@ inline std::string csv_table(const std::vector<row>& rows, const tour_options& o
     h.insert(h.end(), {"msgs_per_s_" + c, "p50_s_" + c, "p99_s_" + c, "starved_" + c});
   }
   h.insert(h.end(), {"peak_processes", "peak_threads", "peak_fds", "connections_per_s",
-                     "cpu_per_connection_s", "flaws", "exit_status", "error"});
+                     "cpu_per_connection_s", "flaws", "stopped_cleanly", "stop", "error"});
   std::string out = csv_record(h);
   for (const auto& r : rows) {
     std::vector<std::string> v = {r.what.name,
@@ -155,10 +155,10 @@ inline std::string csv_table(const std::vector<row>& rows, const tour_options& o
     }
     std::string flaws;
     for (const auto& f : r.flaws) flaws += (flaws.empty() ? "" : " ") + f;
-    v.insert(v.end(),
-             {std::to_string(r.peak.processes), std::to_string(r.peak.threads),
-              std::to_string(r.peak.fds), csv_number(r.connections_per_s),
-              csv_number(r.cpu_per_connection_s), flaws, std::to_string(r.exit_status), r.error});
+    v.insert(v.end(), {std::to_string(r.peak.processes), std::to_string(r.peak.threads),
+                       std::to_string(r.peak.fds), csv_number(r.connections_per_s),
+                       csv_number(r.cpu_per_connection_s), flaws, r.stopped_cleanly ? "yes" : "no",
+                       r.stop_how, r.error});
     out += csv_record(v);
   }
   return out;

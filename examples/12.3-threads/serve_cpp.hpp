@@ -1,4 +1,4 @@
-// serve.hpp - the per-connection echo loop of the C++-API servers: what echo.hpp is to the
+// serve_cpp.hpp - the per-connection echo loop of the C++-API servers: what echo.hpp is to the
 // book-API ones. It owns the connection: the descriptor is closed when serve returns,
 // however it returns.
 #pragma once

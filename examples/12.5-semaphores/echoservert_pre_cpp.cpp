@@ -27,7 +27,7 @@
 #include <csapp/socket.hpp>
 #include <csapp/stop.hpp>
 
-#include "cpp/serve.hpp"
+#include "12.3-threads/serve_cpp.hpp"
 
 namespace {
 
