@@ -1,28 +1,31 @@
-// echoclient - sends each line typed on stdin to an echo server and prints the reply
-// (Section 11.4).
-//
-// Usage: echoclient HOST PORT
+// CS:APP3e Figure 11.20 (netp/echoclient.c): the echo client.
+// Each line read from stdin is sent to the server with Rio_writen, and the echoed line read
+// back with Rio_readlineb; at the end of stdin, Close lets the server's read see end of file.
 #include "csapp.h"
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: %s HOST PORT\n", argv[0]);
-    exit(2);
-  }
-  int clientfd = Open_clientfd(argv[1], argv[2]);
+  int clientfd;
+  char *host, *port, buf[MAXLINE];
   rio_t rio;
+
+  if (argc != 3) {
+    fprintf(stderr, "usage: %s <host> <port>\n", argv[0]);
+    exit(2); /* differs from the book: a usage error exits 2, not 0 */
+  }
+  host = argv[1];
+  port = argv[2];
+
+  clientfd = Open_clientfd(host, port);
   Rio_readinitb(&rio, clientfd);
 
-  char buf[MAXLINE];
   while (Fgets(buf, MAXLINE, stdin) != NULL) {
     Rio_writen(clientfd, buf, strlen(buf));
-    // The server closed the connection (it stopped, or dropped us): say so, do not loop.
-    if (Rio_readlineb(&rio, buf, MAXLINE) == 0) {
+    if (Rio_readlineb(&rio, buf, MAXLINE) == 0) { /* differs from the book: the server closed */
       fprintf(stderr, "%s: the server closed the connection\n", argv[0]);
       exit(1);
     }
     Fputs(buf, stdout);
   }
-  Close(clientfd);  // the server's read returns 0: end of file
+  Close(clientfd);
   exit(0);
 }

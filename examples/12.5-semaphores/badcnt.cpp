@@ -1,46 +1,46 @@
-// badcnt - two threads increment one shared counter without synchronizing (Section 12.5.1).
-//
-// `cnt = cnt + 1` is three instructions: load cnt into a register, add one, store it back.
-// When thread 1 loads, then thread 2 loads the same value before thread 1 stores, both store
-// the same result and one increment is lost. Whether that happens depends on how the
-// scheduler interleaves the two instruction streams, so the result changes from run to run;
-// with a large NITERS on more than one core it is almost always wrong. `volatile` does not
-// help: it makes every access go to memory, which is exactly what lets the loads and stores
-// of the two threads interleave; it does not make the three steps one.
-//
-// This program has a data race ON PURPOSE. A race detector (ThreadSanitizer) reports it.
-//
-// Usage: badcnt NITERS
-// Prints "OK cnt=N" or "BOOM! cnt=N". Exit status 0 either way: a wrong count is the
-// lesson, not a failure of the program. 2: bad arguments.
+// CS:APP3e Figure 12.16 (conc/badcnt.c): two threads increment a shared counter, unsynchronized.
+// The count is usually short of 2 x NITERS: cnt = cnt + 1 is a load, an update and a store,
+// and the two threads' steps interleave. The data race is the lesson (ThreadSanitizer reports it).
+/* WARNING: This code is buggy! */
 #include "csapp.h"
 
-void* thread(void* vargp);
+void* thread(void* vargp); /* thread routine prototype */
 
-volatile long cnt = 0; /* the shared counter */
+/* global shared variable */
+volatile long cnt = 0; /* counter */
 
 int main(int argc, char** argv) {
+  long niters;
+  pthread_t tid1, tid2;
   char* end = NULL;
-  long niters = argc == 2 ? strtol(argv[1], &end, 10) : 0;
-  if (argc != 2 || *end != '\0' || niters <= 0) {
-    fprintf(stderr, "usage: %s NITERS   (NITERS > 0: increments per thread)\n", argv[0]);
+
+  /* check input argument */
+  if (argc != 2 || (niters = strtol(argv[1], &end, 10)) <= 0 || *end != '\0') {
+    /* differs from the book: bad NITERS exits 2 (the book exits 0, atoi reads "ten" as 0) */
+    fprintf(stderr, "usage: %s <niters>   (niters > 0)\n", argv[0]);
     exit(2);
   }
-  pthread_t tid1, tid2;
+
+  /* create threads and wait for them to finish */
   Pthread_create(&tid1, NULL, thread, &niters);
   Pthread_create(&tid2, NULL, thread, &niters);
   Pthread_join(tid1, NULL);
   Pthread_join(tid2, NULL);
 
-  if (cnt != 2 * niters)
+  /* check result */
+  if (cnt != (2 * niters))
     printf("BOOM! cnt=%ld\n", cnt);
   else
     printf("OK cnt=%ld\n", cnt);
   exit(0);
 }
 
+/* thread routine */
 void* thread(void* vargp) {
-  long niters = *((long*)vargp);
-  for (long i = 0; i < niters; i++) cnt = cnt + 1; /* load, update, store: not atomic */
+  long i, niters = *((long*)vargp);
+
+  for (i = 0; i < niters; i++)
+    cnt = cnt + 1; /* differs from the book: not cnt++ (deprecated on a volatile in C++20) */
+
   return NULL;
 }

@@ -1,47 +1,48 @@
-// goodcnt - badcnt with the update guarded by a semaphore (Section 12.5.3): always right.
-//
-// A binary semaphore (a mutex) initialized to 1 makes the load-update-store of the counter a
-// critical section: P waits until no other thread is inside, V lets the next one in. The
-// interleavings that lose an update (both threads loaded before either stored) can no
-// longer happen. The price is a P and a V per increment: far slower than badcnt.
-//
-// Usage: goodcnt NITERS
-// Prints "OK cnt=N" (exit 0) or "BOOM! cnt=N" (exit 1: that would be a bug). 2: bad arguments.
+// CS:APP3e Section 12.5.3 (conc/goodcnt.c): badcnt with the counter guarded by a mutex.
+// The binary semaphore mutex starts at 1; P and V around the update keep the two threads
+// out of each other's load-update-store, so the count is always 2 x NITERS (and slow).
 #include "csapp.h"
 
-void* thread(void* vargp);
+void* thread(void* vargp); /* thread routine prototype */
 
-volatile long cnt = 0; /* the shared counter */
-sem_t mutex;           /* protects cnt */
+/* global shared variables */
+volatile long cnt = 0; /* counter */
+sem_t mutex;           /* semaphore that protects counter */
 
 int main(int argc, char** argv) {
+  long niters;
+  pthread_t tid1, tid2;
   char* end = NULL;
-  long niters = argc == 2 ? strtol(argv[1], &end, 10) : 0;
-  if (argc != 2 || *end != '\0' || niters <= 0) {
-    fprintf(stderr, "usage: %s NITERS   (NITERS > 0: increments per thread)\n", argv[0]);
+
+  /* check input argument */
+  if (argc != 2 || (niters = strtol(argv[1], &end, 10)) <= 0 || *end != '\0') {
+    /* differs from the book: bad NITERS exits 2 (the book exits 0, atoi reads "ten" as 0) */
+    fprintf(stderr, "usage: %s <niters>   (niters > 0)\n", argv[0]);
     exit(2);
   }
-  Sem_init(&mutex, 0, 1); /* binary semaphore: 1 means nobody is inside */
+  Sem_init(&mutex, 0, 1);
 
-  pthread_t tid1, tid2;
+  /* create threads and wait for them to finish */
   Pthread_create(&tid1, NULL, thread, &niters);
   Pthread_create(&tid2, NULL, thread, &niters);
   Pthread_join(tid1, NULL);
   Pthread_join(tid2, NULL);
 
-  if (cnt != 2 * niters) {
+  /* check result */
+  if (cnt != (2 * niters))
     printf("BOOM! cnt=%ld\n", cnt);
-    exit(1);
-  }
-  printf("OK cnt=%ld\n", cnt);
+  else
+    printf("OK cnt=%ld\n", cnt);
   exit(0);
 }
 
+/* thread routine */
 void* thread(void* vargp) {
-  long niters = *((long*)vargp);
-  for (long i = 0; i < niters; i++) {
+  long i, niters = *((long*)vargp);
+
+  for (i = 0; i < niters; i++) {
     P(&mutex);
-    cnt = cnt + 1; /* only one thread at a time runs this line */
+    cnt = cnt + 1; /* differs from the book: not cnt++ (deprecated on a volatile in C++20) */
     V(&mutex);
   }
   return NULL;

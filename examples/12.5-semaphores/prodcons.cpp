@@ -1,14 +1,6 @@
-// prodcons - producers and consumers sharing the book's bounded buffer, sbuf (Section 12.5.4).
-//
-// Producers insert the numbers 0..ITEMS-1 (split between them); consumers remove them. The
-// buffer holds only a few items, so producers keep running into a full buffer and consumers
-// into an empty one: sbuf's `slots` and `items` semaphores make them wait instead of
-// overwriting an unread item or reading an empty slot, and its `mutex` keeps two threads
-// from moving the same front or rear at once. If any of that were wrong, an item would be
-// lost or delivered twice; the program checks that each arrived exactly once.
-//
-// How consumers know to stop: once every producer has finished, main inserts one "no more
-// items" marker (-1) per consumer. Each consumer stops at the first marker it removes.
+// prodcons - ours, not a figure: producers and consumers through the book's bounded buffer,
+// the sbuf package of Figures 12.24-12.25 (conc/sbuf.c). The buffer has 4 slots, so both sides
+// block often; main stops each consumer with a marker and checks every item arrived once.
 //
 // Usage: prodcons PRODUCERS CONSUMERS ITEMS
 // Prints the count and checksum and "each item consumed exactly once" (exit 0), or what

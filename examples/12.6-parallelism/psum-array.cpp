@@ -1,31 +1,69 @@
-// psum-array - sum 0..n-1 with threads that each add into their own element of a global
-// array; main adds the elements after joining (Section 12.6).
-//
-// No mutex is needed: no two threads write the same element, and main reads them only after
-// Pthread_join, which guarantees it sees every write. That removes the P and V from the
-// inner loop and makes this orders of magnitude faster than psum-mutex. Yet, as written,
-// every iteration updates psum[myid] in memory (an optimizing compiler may keep it in a
-// register for the length of the loop; psum-local does that explicitly, whatever the
-// compiler), and the elements of neighbouring threads share a cache line, which bounces
-// between the cores that write it ("false sharing"). psum-local removes both costs.
-//
-// Usage: psum-array THREADS LOG2N
-// Prints the sum and the time; exit 0 if the sum is n(n-1)/2, else 1. 2: bad arguments.
-#include "12.6-parallelism/psum.hpp"
+// CS:APP3e Figure 12.33 (conc/psum-array.c): a parallel sum, each thread into its own element.
+// No mutex: no two threads write the same psum[myid], and main reads them after joining.
+// Unoptimized, every iteration still stores to memory next to the other threads' elements.
+#include "csapp.h"
+#define MAXTHREADS 64
 
-long psum[MAXTHREADS]; /* psum[i]: thread i's partial sum */
+void* sum_array(void* vargp);
 
-void* sum_array(void* vargp) {
-  long id = *((long*)vargp);
-  long start = psum_start(id), end = psum_start(id + 1);
-  for (long i = start; i < end; i++) psum[id] += i;
-  return NULL;
+/* global shared variables */
+long psum[MAXTHREADS];  /* partial sum computed by each thread */
+long nelems_per_thread; /* number of elements to sum */
+
+static double now(void) { /* differs from the book: main times the threads */
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
 int main(int argc, char** argv) {
-  psum_args(argc, argv);
-  double secs = psum_run(sum_array);
-  long sum = 0;
-  for (long i = 0; i < nthreads; i++) sum += psum[i]; /* the threads are joined: safe */
-  psum_report(sum, secs);
+  long i, nelems, log_nelems, nthreads, myid[MAXTHREADS], result = 0;
+  pthread_t tid[MAXTHREADS];
+  char *end1 = NULL, *end2 = NULL;
+
+  /* get input arguments */
+  if (argc != 3 || (nthreads = strtol(argv[1], &end1, 10)) < 1 || nthreads > MAXTHREADS ||
+      *end1 != '\0' || (log_nelems = strtol(argv[2], &end2, 10)) < 1 || log_nelems > 32 ||
+      *end2 != '\0') { /* differs from the book: bad arguments exit 2 (the book exits 0) */
+    fprintf(stderr, "usage: %s <nthreads> <log_nelems>   (nthreads 1..%d, log_nelems 1..32)\n",
+            argv[0], MAXTHREADS);
+    exit(2);
+  }
+  nelems = (1L << log_nelems);
+  nelems_per_thread = nelems / nthreads;
+
+  /* create peer threads and wait for them to finish */
+  double start = now(); /* differs from the book: timed */
+  for (i = 0; i < nthreads; i++) {
+    myid[i] = i;
+    Pthread_create(&tid[i], NULL, sum_array, &myid[i]);
+  }
+  for (i = 0; i < nthreads; i++) Pthread_join(tid[i], NULL);
+  double elapsed = now() - start;
+
+  /* add up the partial sums computed by each thread */
+  for (i = 0; i < nthreads; i++) result += psum[i];
+
+  /* differs from the book: main adds the numbers that nelems_per_thread leaves over */
+  for (i = nthreads * nelems_per_thread; i < nelems; i++) result += i;
+
+  /* check final answer; differs from the book: prints the sum and the time, and exits 1
+   * if it is wrong (the book prints only an error) */
+  long expected = (nelems * (nelems - 1)) / 2;
+  printf("sum = %ld (expected %ld: %s)\n", result, expected, result == expected ? "OK" : "WRONG");
+  printf("elapsed = %.6f s (%ld threads, n = %ld)\n", elapsed, nthreads, nelems);
+  exit(result == expected ? 0 : 1);
+}
+
+/* thread routine for psum-array.c */
+void* sum_array(void* vargp) {
+  long myid = *((long*)vargp);           /* extract the thread ID */
+  long start = myid * nelems_per_thread; /* start element index */
+  long end = start + nelems_per_thread;  /* end element index */
+  long i;
+
+  for (i = start; i < end; i++) {
+    psum[myid] += i;
+  }
+  return NULL;
 }

@@ -1,29 +1,70 @@
-// psum-local - sum 0..n-1 with threads that each accumulate in a local variable and store
-// it once, at the end, in their element of a global array (Section 12.6).
-//
-// The local sum lives in a register: the inner loop touches no shared memory at all, so the
-// threads really run in parallel and, up to the number of cores, more threads means less
-// time. Beyond the number of cores the time stops improving: the threads just take turns.
-//
-// Usage: psum-local THREADS LOG2N
-// Prints the sum and the time; exit 0 if the sum is n(n-1)/2, else 1. 2: bad arguments.
-#include "12.6-parallelism/psum.hpp"
+// CS:APP3e Figure 12.35 (conc/psum-local.c): a parallel sum, each thread in a local variable.
+// The loop touches no shared memory (sum lives in a register); each thread stores its
+// partial sum once. This one scales with the number of cores.
+#include "csapp.h"
+#define MAXTHREADS 64
 
-long psum[MAXTHREADS]; /* psum[i]: thread i's partial sum, stored once */
+void* sum_local(void* vargp);
 
-void* sum_local(void* vargp) {
-  long id = *((long*)vargp);
-  long start = psum_start(id), end = psum_start(id + 1);
-  long sum = 0; /* local: a register, private to this thread */
-  for (long i = start; i < end; i++) sum += i;
-  psum[id] = sum;
-  return NULL;
+/* global shared variables */
+long psum[MAXTHREADS];  /* partial sum computed by each thread */
+long nelems_per_thread; /* number of elements to sum */
+
+static double now(void) { /* differs from the book: main times the threads */
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
 int main(int argc, char** argv) {
-  psum_args(argc, argv);
-  double secs = psum_run(sum_local);
-  long sum = 0;
-  for (long i = 0; i < nthreads; i++) sum += psum[i];
-  psum_report(sum, secs);
+  long i, nelems, log_nelems, nthreads, myid[MAXTHREADS], result = 0;
+  pthread_t tid[MAXTHREADS];
+  char *end1 = NULL, *end2 = NULL;
+
+  /* get input arguments */
+  if (argc != 3 || (nthreads = strtol(argv[1], &end1, 10)) < 1 || nthreads > MAXTHREADS ||
+      *end1 != '\0' || (log_nelems = strtol(argv[2], &end2, 10)) < 1 || log_nelems > 32 ||
+      *end2 != '\0') { /* differs from the book: bad arguments exit 2 (the book exits 0) */
+    fprintf(stderr, "usage: %s <nthreads> <log_nelems>   (nthreads 1..%d, log_nelems 1..32)\n",
+            argv[0], MAXTHREADS);
+    exit(2);
+  }
+  nelems = (1L << log_nelems);
+  nelems_per_thread = nelems / nthreads;
+
+  /* create peer threads and wait for them to finish */
+  double start = now(); /* differs from the book: timed */
+  for (i = 0; i < nthreads; i++) {
+    myid[i] = i;
+    Pthread_create(&tid[i], NULL, sum_local, &myid[i]);
+  }
+  for (i = 0; i < nthreads; i++) Pthread_join(tid[i], NULL);
+  double elapsed = now() - start;
+
+  /* add up the partial sums computed by each thread */
+  for (i = 0; i < nthreads; i++) result += psum[i];
+
+  /* differs from the book: main adds the numbers that nelems_per_thread leaves over */
+  for (i = nthreads * nelems_per_thread; i < nelems; i++) result += i;
+
+  /* check final answer; differs from the book: prints the sum and the time, and exits 1
+   * if it is wrong (the book prints only an error) */
+  long expected = (nelems * (nelems - 1)) / 2;
+  printf("sum = %ld (expected %ld: %s)\n", result, expected, result == expected ? "OK" : "WRONG");
+  printf("elapsed = %.6f s (%ld threads, n = %ld)\n", elapsed, nthreads, nelems);
+  exit(result == expected ? 0 : 1);
+}
+
+/* thread routine for psum-local.c */
+void* sum_local(void* vargp) {
+  long myid = *((long*)vargp);           /* extract the thread ID */
+  long start = myid * nelems_per_thread; /* start element index */
+  long end = start + nelems_per_thread;  /* end element index */
+  long i, sum = 0;
+
+  for (i = start; i < end; i++) {
+    sum += i;
+  }
+  psum[myid] = sum;
+  return NULL;
 }

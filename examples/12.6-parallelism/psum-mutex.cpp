@@ -1,36 +1,69 @@
-// psum-mutex - sum 0..n-1 with threads that add every number into one global sum, under a
-// mutex (Section 12.6).
-//
-// Correct, and the slowest way there is. Each addition costs one add and a P and a V around
-// it; the synchronization is many times the work. Worse, adding threads makes it slower, not
-// faster: all of them contend for the same semaphore and the same sum, so they take turns
-// rather than run in parallel. Every handover moves the cache line holding the semaphore and
-// gsum from one core to another, and a thread that finds the semaphore taken sleeps in the
-// kernel (a futex system call) and must be woken by the one that releases it. One thread
-// pays only for the P and V; two or more pay for that traffic on every number as well.
-// The lesson: synchronization is expensive; avoid it in the inner loop (see psum-local).
-//
-// Usage: psum-mutex THREADS LOG2N   (e.g. psum-mutex 4 24 sums 0..2^24-1)
-// Prints the sum and the time; exit 0 if the sum is n(n-1)/2, else 1. 2: bad arguments.
-#include "12.6-parallelism/psum.hpp"
+// CS:APP3e Figures 12.31-12.32 (conc/psum-mutex.c): a parallel sum into one global under a mutex.
+// Each thread adds its block of 0..n-1 into gsum with a P and a V around every addition:
+// correct, and slower with every thread added. Compare the routine with psum-array, psum-local.
+#include "csapp.h"
+#define MAXTHREADS 64
 
-long gsum = 0; /* the global sum */
-sem_t mutex;   /* protects gsum */
+void* sum_mutex(void* vargp);
 
+/* global shared variables */
+long gsum = 0;          /* global sum */
+sem_t mutex;            /* mutex to protect global sum */
+long nelems_per_thread; /* number of elements to sum */
+
+static double now(void) { /* differs from the book: main times the threads */
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+int main(int argc, char** argv) {
+  long i, nelems, log_nelems, nthreads, myid[MAXTHREADS];
+  pthread_t tid[MAXTHREADS];
+  char *end1 = NULL, *end2 = NULL;
+
+  /* get input arguments */
+  if (argc != 3 || (nthreads = strtol(argv[1], &end1, 10)) < 1 || nthreads > MAXTHREADS ||
+      *end1 != '\0' || (log_nelems = strtol(argv[2], &end2, 10)) < 1 || log_nelems > 32 ||
+      *end2 != '\0') { /* differs from the book: bad arguments exit 2 (the book exits 0) */
+    fprintf(stderr, "usage: %s <nthreads> <log_nelems>   (nthreads 1..%d, log_nelems 1..32)\n",
+            argv[0], MAXTHREADS);
+    exit(2);
+  }
+  nelems = (1L << log_nelems);
+  nelems_per_thread = nelems / nthreads;
+  Sem_init(&mutex, 0, 1);
+
+  /* create peer threads and wait for them to finish */
+  double start = now(); /* differs from the book: timed */
+  for (i = 0; i < nthreads; i++) {
+    myid[i] = i;
+    Pthread_create(&tid[i], NULL, sum_mutex, &myid[i]);
+  }
+  for (i = 0; i < nthreads; i++) Pthread_join(tid[i], NULL);
+  double elapsed = now() - start;
+  /* differs from the book: main adds the numbers that nelems_per_thread leaves over */
+  for (i = nthreads * nelems_per_thread; i < nelems; i++) gsum += i;
+
+  /* check final answer; differs from the book: prints the sum and the time, and exits 1
+   * if it is wrong (the book prints only an error) */
+  long expected = (nelems * (nelems - 1)) / 2;
+  printf("sum = %ld (expected %ld: %s)\n", gsum, expected, gsum == expected ? "OK" : "WRONG");
+  printf("elapsed = %.6f s (%ld threads, n = %ld)\n", elapsed, nthreads, nelems);
+  exit(gsum == expected ? 0 : 1);
+}
+
+/* thread routine for psum-mutex.c */
 void* sum_mutex(void* vargp) {
-  long id = *((long*)vargp);
-  long start = psum_start(id), end = psum_start(id + 1);
-  for (long i = start; i < end; i++) {
+  long myid = *((long*)vargp);           /* extract the thread ID */
+  long start = myid * nelems_per_thread; /* start element index */
+  long end = start + nelems_per_thread;  /* end element index */
+  long i;
+
+  for (i = start; i < end; i++) {
     P(&mutex);
     gsum += i;
     V(&mutex);
   }
   return NULL;
-}
-
-int main(int argc, char** argv) {
-  psum_args(argc, argv);
-  Sem_init(&mutex, 0, 1);
-  double secs = psum_run(sum_mutex);
-  psum_report(gsum, secs);
 }

@@ -1,5 +1,8 @@
 csapp_example(12.7-issues rand)
+csapp_example(12.7-issues rand_r)
+csapp_example(12.7-issues rand_threads)
 csapp_example(12.7-issues ctime_ts)
+csapp_example(12.7-issues ctime_ts_threads)
 csapp_example(12.7-issues race)
 csapp_example(12.7-issues norace)
 csapp_example(12.7-issues deadlock)
