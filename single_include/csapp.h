@@ -36,6 +36,7 @@
 //     ECONNRESET/EPIPE as end of file, and writes never raise SIGPIPE on a socket;
 //   - rio_readlineb scans with memchr (same results, many times faster);
 //   - open_listenfd takes IPv4 and IPv6 clients and works on a loopback-only machine;
+//     Open_listenfd("0") prints the port the kernel chose ("listening on port N");
 //   - Malloc, Calloc, Realloc and Mmap return a pointer that converts to any object pointer
 //     type, so `int *p = Malloc(n);` compiles as C++ exactly as it does in C;
 //   - where unnamed POSIX semaphores do not work (macOS), or with CSAPP_PORTABLE_SEMAPHORE
@@ -1618,10 +1619,17 @@ inline int Open_clientfd(const char* hostname, const char* port) {
   return fd;
 }
 
+// Asked for port 0, the kernel picks a free port; nobody could connect without knowing it,
+// so Open_listenfd says which, on stdout, flushed: "listening on port N". A server run by a
+// test or a tool then needs no port of its own choosing, and a figure no extra line.
 inline int Open_listenfd(const char* port) {
   const int fd = open_listenfd(port);
   if (fd == -2) app_error("Open_listenfd error: cannot resolve the address (see above)");
   if (fd < 0) unix_error("Open_listenfd error");
+  if (strcmp(port, "0") == 0) {
+    printf("listening on port %u\n", static_cast<unsigned>(csapp::local_port(fd)));
+    fflush(stdout);
+  }
   return fd;
 }
 

@@ -1,4 +1,4 @@
-// CS:APP3e Figure 11.21 (netp/echo.c): the per-connection loop every echo server here
+// CS:APP3e Figure 11.22 (netp/echo.c): the per-connection loop every echo server here
 // shares: read a line, write it back, until the client is done.
 //
 // Look at what ends the loop: Rio_readlineb returns 0 at end of file. With this library a

@@ -1,4 +1,4 @@
-// CS:APP3e Figure 11.22 (netp/echoserveri.c): the iterative echo server.
+// CS:APP3e Figure 11.21 (netp/echoserveri.c): the iterative echo server.
 //
 // Look at the loop: while echo() serves one client, main is not back in Accept, so a second
 // client waits in the listen queue however little it wants. Chapter 12 is three ways out.

@@ -115,11 +115,12 @@ struct stop_outcome {
 class child_process {
  public:
   // Starts argv[0] (searched in PATH) with the arguments argv[1...]. Throws std::system_error.
-  explicit child_process(const std::vector<std::string>& argv, spawn_options opt = {}) {
+  explicit child_process(const std::vector<std::string>& argv, const spawn_options& opt = {}) {
     // Orphans of the group come to us and are reaped in stop(). Once per process is enough.
     static const bool subreaper = ::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0;
     (void)subreaper;
     std::vector<char*> args;
+    args.reserve(argv.size() + 1);
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     csapp::unique_fd out_r, out_w, in_r, in_w, log;
