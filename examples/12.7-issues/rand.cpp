@@ -2,7 +2,7 @@
 // Each call computes the next number from next_seed, a global kept between calls: threads
 // calling rand share that one sequence (class 2). rand_r (Figure 12.39) is the fix; rand_threads
 // shows the C library's rand and rand_r called from threads.
-#include <stdio.h> /* differs from the book: no csapp.h, whose <stdlib.h> declares the C library's rand */
+#include <stdio.h>
 
 unsigned next_seed = 1;
 
