@@ -231,3 +231,23 @@ TEST_CASE("book.Signal installs with SA_RESTART and returns the previous handler
   CHECK((Signal(SIGUSR2, SIG_IGN) == mine));
   Signal(SIGUSR2, SIG_DFL);
 }
+
+TEST_CASE("book.Open_listenfd of port 0 says which port the kernel chose, and only then") {
+  const auto r = test_support::run_in_child([] {
+    const int chosen = Open_listenfd("0");
+    const int busy_port = csapp::local_port(chosen);
+    // Written with write(2): stdio's buffer must already hold nothing of Open_listenfd's.
+    const std::string mine = "port " + std::to_string(busy_port) + "\n";
+    if (::write(STDOUT_FILENO, mine.data(), mine.size()) < 0) _exit(3);
+    Close(chosen);
+    const int again = Open_listenfd(std::to_string(busy_port).c_str());  // a port of our own
+    Close(again);
+  });
+  CHECK(r.exit_code == 0);
+  // "listening on port N" came out at once (flushed), before our own line, with N the port
+  // the socket really has; asking for a given port printed nothing.
+  const auto last = r.out.rfind("port ");
+  REQUIRE(last != std::string::npos);
+  const std::string port = r.out.substr(last + 5);  // "N\n"
+  CHECK(r.out == "listening on port " + port + "port " + port);
+}

@@ -23,12 +23,13 @@
 
 #include <chrono>
 #include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
-#include <echocheck/proc.hpp>
 #include "support/spawn.hpp"
 #include "support/support.hpp"
+#include <echocheck/proc.hpp>
 
 namespace {
 
@@ -214,4 +215,92 @@ TEST_CASE("book_notes.every_named_file_exists") {
     }
   }
   CHECK(checked > 0);
+}
+
+namespace {
+
+// The cells of each row of the Markdown table under `heading` in `text`.
+std::vector<std::vector<std::string>> table_rows(const std::string& text,
+                                                 const std::string& heading) {
+  std::vector<std::vector<std::string>> rows;
+  const auto lines = lines_of(text);
+  std::size_t i = 0;
+  while (i < lines.size() && lines[i] != heading) ++i;
+  while (i < lines.size() && lines[i].rfind('|', 0) != 0) ++i;          // the header row
+  for (i += 2; i < lines.size() && lines[i].rfind('|', 0) == 0; ++i) {  // past the --- row
+    std::vector<std::string> cells;
+    std::size_t at = 1;
+    for (auto bar = lines[i].find('|', at); bar != std::string::npos;
+         at = bar + 1, bar = lines[i].find('|', at)) {
+      std::string cell = lines[i].substr(at, bar - at);
+      cell.erase(0, cell.find_first_not_of(' '));
+      cell.erase(cell.find_last_not_of(' ') + 1);
+      cells.push_back(cell);
+    }
+    rows.push_back(cells);
+  }
+  return rows;
+}
+
+// The `examples/...` paths in backquotes in a cell.
+std::vector<std::string> example_paths(const std::string& cell) {
+  std::vector<std::string> paths;
+  const std::regex path("`(examples/[^`]+)`");
+  for (std::sregex_iterator it(cell.begin(), cell.end(), path), end; it != end; ++it)
+    paths.push_back((*it)[1]);
+  return paths;
+}
+
+std::string first_line(const std::string& path) {
+  const std::string text = test_support::read_file(source_dir + "/" + path);
+  return text.substr(0, text.find('\n'));
+}
+
+}  // namespace
+
+TEST_CASE("book_notes.figure_index_has_every_example_and_each_file_says_what_its_row_says") {
+  const auto rows = table_rows(test_support::read_file(notes_dir + "/README.md"),
+                               "## Figure index: from the book to the code");
+  REQUIRE(rows.size() > 20);
+  std::set<std::string> indexed;
+  const std::regex figure("([0-9]+\\.[0-9]+)([,–-].*)?");  // "12.5", "12.8–12.11", "11.18, 11.19"
+  const std::regex section("§([0-9.]+)");
+  for (const auto& cells : rows) {
+    REQUIRE(cells.size() == 4);
+    CAPTURE(cells[0]);
+    CAPTURE(cells[2]);
+    for (const std::string& path : example_paths(cells[2])) {
+      CAPTURE(path);
+      indexed.insert(path);
+      REQUIRE(::access((source_dir + "/" + path).c_str(), F_OK) == 0);
+      const std::string head = first_line(path);
+      CAPTURE(head);
+      std::smatch m;
+      if (std::regex_match(cells[0], m, figure)) {
+        // "// CS:APP3e Figure 12.5 (conc/echoserverp.c): ..." names the figure and the file.
+        CHECK(head.rfind("// CS:APP3e Figure", 0) == 0);
+        CHECK(head.find(" " + m[1].str()) != std::string::npos);
+        const auto book_file = cells[1].substr(1, cells[1].find('`', 1) - 1);
+        if (cells[1].rfind('`', 0) == 0)
+          CHECK(head.find("(" + book_file + ")") != std::string::npos);
+      } else if (std::regex_match(cells[0], m, section)) {
+        CHECK(head.rfind("// CS:APP3e Section " + m[1].str(), 0) == 0);
+      } else {
+        CHECK(cells[0].rfind("*ours*", 0) == 0);
+        CHECK(head.find(" - ours, not a figure") != std::string::npos);
+      }
+    }
+  }
+  // Every program and header of examples/ has its row.
+  for (const auto& folder : echo_check::list_dir(source_dir + "/examples")) {
+    if (folder.find('.') == std::string::npos || folder == "CMakeLists.txt") continue;
+    for (const auto& name : echo_check::list_dir(source_dir + "/examples/" + folder)) {
+      const auto dot = name.rfind('.');
+      if (dot == std::string::npos || (name.substr(dot) != ".cpp" && name.substr(dot) != ".hpp"))
+        continue;
+      const std::string path = "examples/" + folder + "/" + name;
+      CAPTURE(path);
+      CHECK(indexed.count(path) == 1);
+    }
+  }
 }

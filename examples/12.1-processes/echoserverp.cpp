@@ -9,7 +9,7 @@
 #include "csapp.h"
 
 void sigchld_handler(int sig) {
-  (void)sig; /* unused, as in the book; this keeps -Wextra quiet */
+  (void)sig;             /* unused, as in the book; this keeps -Wextra quiet */
   int olderrno = errno;  // differs from the book: waitpid must not clobber main's errno
   while (waitpid(-1, 0, WNOHANG) > 0)
     ;

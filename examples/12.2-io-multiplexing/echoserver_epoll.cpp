@@ -1,5 +1,5 @@
-// echoserver_epoll - echoserver_nb's design with Linux's epoll(7) instead of select(2):
-// thousands of clients, past FD_SETSIZE.
+// echoserver_epoll - ours, not a figure: echoserver_nb's design with Linux's epoll(7) instead of
+// select(2): thousands of clients, past FD_SETSIZE.
 //
 // select has two limits that grow with the number of clients: it cannot name a descriptor
 // >= FD_SETSIZE (1024), and every call hands the kernel the whole set and scans it all

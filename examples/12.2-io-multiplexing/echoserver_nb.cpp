@@ -1,5 +1,5 @@
-// echoserver_nb - an event-driven echo server that no client can stall (the book's
-// homework 12.23), still with select(2).
+// echoserver_nb - ours, not a figure: an event-driven echo server that no client can stall (the
+// book's homework 12.23), still with select(2).
 //
 // echoservers trusts each ready client to finish what it started: once select says a
 // socket is readable it calls Rio_readlineb, which waits for the rest of the line, and

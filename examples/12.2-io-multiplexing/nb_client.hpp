@@ -1,5 +1,5 @@
-// nb_client.hpp - one client of a non-blocking event-driven echo server: the state the
-// server keeps so that it never has to wait for any single client (the book's homework
+// nb_client.hpp - ours, not a figure: one client of a non-blocking event-driven echo server: the
+// state the server keeps so that it never has to wait for any single client (the book's homework
 // 12.23). Shared by echoserver_nb (select) and echoserver_epoll (epoll).
 //
 // The book's pool server blocks inside Rio_readlineb until a whole line has arrived, and

@@ -1,4 +1,4 @@
-// select_stepwise (ours) - Figure 12.6's select server, changed so that it answers two
+// select_stepwise - ours, not a figure: Figure 12.6's select server, changed so that it answers two
 // parties at once: a client on the network and the person typing on its stdin (Section
 // 12.2, and the question the section asks about select.c).
 //

@@ -1,5 +1,5 @@
-// echoservert_cpp - the thread-per-client echo server again (Section 12.3), written with the
-// C++ face instead of the book's: owned descriptors and exceptions.
+// echoservert_cpp - ours, not a figure: the thread-per-client echo server again (Section 12.3),
+// written with the C++ face instead of the book's: owned descriptors and exceptions.
 //
 // What RAII changes, compared with 12.3-threads/echoservert.cpp:
 //   - there is no Close to forget: a csapp::unique_fd closes its descriptor when its owner

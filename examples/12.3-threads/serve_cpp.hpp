@@ -1,6 +1,6 @@
-// serve_cpp.hpp - the per-connection echo loop of the C++-API servers: what echo.hpp is to the
-// book-API ones. It owns the connection: the descriptor is closed when serve returns,
-// however it returns.
+// serve_cpp.hpp - ours, not a figure: the per-connection echo loop of the C++-API servers: what
+// echo.hpp is to the book-API ones. It owns the connection: the descriptor is closed when serve
+// returns, however it returns.
 #pragma once
 
 #include <cstddef>

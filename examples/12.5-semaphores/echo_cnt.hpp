@@ -1,4 +1,4 @@
-// CS:APP3e Section 12.5.5 (conc/echo_cnt.c): the prethreaded server's echo loop, with a byte
+// CS:APP3e Figure 12.29 (conc/echo_cnt.c): the prethreaded server's echo loop, with a byte
 // counter shared by every worker.
 //
 // Look at Pthread_once: the counter and its mutex are initialized exactly once, by the

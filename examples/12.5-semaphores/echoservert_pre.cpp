@@ -1,4 +1,4 @@
-// CS:APP3e Section 12.5.5 (conc/echoservert_pre.c): the prethreaded echo server, a fixed
+// CS:APP3e Figure 12.28 (conc/echoservert_pre.c): the prethreaded echo server, a fixed
 // pool of worker threads fed with connected descriptors through sbuf.
 //
 // Look at the roles: main is the producer (Accept, then sbuf_insert), each worker a

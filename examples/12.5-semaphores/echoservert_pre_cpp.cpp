@@ -1,5 +1,6 @@
-// echoservert_pre_cpp - the prethreaded echo server again (Section 12.5.5), written with the
-// C++ face: a fixed pool of worker threads fed owned descriptors through csapp::sbuf.
+// echoservert_pre_cpp - ours, not a figure: the prethreaded echo server again (Section 12.5.5),
+// written with the C++ face: a fixed pool of worker threads fed owned descriptors through
+// csapp::sbuf.
 //
 // What RAII changes, compared with the book's version:
 //   - the buffer holds csapp::unique_fd, not int: inserting moves the descriptor in, which

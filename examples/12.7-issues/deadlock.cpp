@@ -1,5 +1,5 @@
-// deadlock - two threads, two locks, taken in opposite orders (Section 12.7.5); and the same
-// program obeying the lock-ordering rule, which cannot deadlock.
+// deadlock - ours, not a figure: two threads, two locks, taken in opposite orders (Section 12.7.5);
+// and the same program obeying the lock-ordering rule, which cannot deadlock.
 //
 // Thread 0 takes mutex[0] then mutex[1]; thread 1 takes mutex[1] then mutex[0]. If each gets
 // its first lock before the other gets its second, each waits for a lock the other holds and
