@@ -48,6 +48,10 @@ TEST_CASE("ex.echoserverp closes the connection when the client is done") {
   CHECK(sees_eof(conn.get()));
 }
 
+TEST_CASE("ex.echoserverp turns a client away when fork fails, and goes on") {
+  check_turns_clients_away(WITHOUT_CLONE, server_path, "fork");
+}
+
 TEST_CASE("ex.echoserverp with a bad argument prints usage and exits 2") {
   for (const auto& args : {std::vector<std::string>{}, std::vector<std::string>{"0", "extra"}}) {
     spawned bad(server_path, args);

@@ -63,6 +63,10 @@ TEST_CASE("ex.echoservert out of descriptors drops clients and serves again late
   CHECK_FALSE(process.wait_exit(0ms).has_value());  // still running
 }
 
+TEST_CASE("ex.echoservert turns a client away when pthread_create fails, and goes on") {
+  check_turns_clients_away(WITHOUT_CLONE, server_path, "pthread_create");
+}
+
 TEST_CASE("ex.echoservert with a bad argument prints usage and exits 2") {
   for (const auto& args : {std::vector<std::string>{}, std::vector<std::string>{"0", "extra"}}) {
     spawned bad(server_path, args);

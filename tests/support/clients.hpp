@@ -84,6 +84,14 @@ inline bool polite_connection(int port, const std::string& line) {
 // was waiting all along. (CHECKs: call it inside a test case.)
 inline void check_pool_limit(int port, int workers);
 
+// Runs `server` under tests/support/without_clone (`launcher`), where every fork and thread
+// creation fails with EAGAIN, as on a system out of processes or threads. A server that starts
+// one per client must turn each client away (it sees its connection closed), say which call
+// failed on stderr, and go on: the book's Fork and Pthread_create would end the server at the
+// first client. (CHECKs: call it inside a test case.)
+inline void check_turns_clients_away(const std::string& launcher, const std::string& server,
+                                     const std::string& failing_call);
+
 // What /proc says about a server, and room for many clients: echo-check's own helpers, so
 // the tests and the checker agree on what a leak or a zombie is.
 using echo_check::child_pids;
@@ -108,6 +116,38 @@ inline void check_pool_limit(int port, int workers) {
   held.front().reset();  // one client leaves: its worker is free again
   CHECK(read_exactly(extra.get(), 6) == "extra\n");
   for (std::size_t i = 1; i < held.size(); ++i) CHECK(round_trip(held[i].get(), "still\n"));
+}
+
+inline void check_turns_clients_away(const std::string& launcher, const std::string& server,
+                                     const std::string& failing_call) {
+#if defined(__SANITIZE_THREAD__)
+  // ThreadSanitizer's runtime starts a thread of its own, which the filter refuses.
+  MESSAGE("not checked under ThreadSanitizer");
+  (void)launcher, (void)server, (void)failing_call;
+#else
+  const std::string log = temp_dir("without_clone") + "/stderr";
+  echo_check::child_process process({launcher, server, "0"}, {false, log});
+  const int port = process.wait_for_port(event_limit);
+  if (port == 0 && process.exited()) {
+    const auto status = process.wait_exit(event_limit);
+    REQUIRE(status.has_value());
+    REQUIRE_MESSAGE(WEXITSTATUS(*status) == 77, read_file(log));
+    MESSAGE("no seccomp filter here; not checked: " << read_file(log));
+    return;
+  }
+  REQUIRE(port > 0);
+  for (int i = 0; i < 3; ++i) {
+    CAPTURE(i);
+    // Nothing sent: a socket closed with unread bytes would be reset, not closed.
+    csapp::unique_fd conn = connect_client(port);
+    CHECK(sees_eof(conn.get()));
+  }
+  CHECK_FALSE(process.exited());  // it went on
+  const std::string said = read_file(log);
+  CAPTURE(said);
+  CHECK(said.find(failing_call) != std::string::npos);
+  CHECK(said.find("Resource temporarily unavailable") != std::string::npos);
+#endif
 }
 
 }  // namespace test_support
