@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "support/clients.hpp"
+#include "support/programs.hpp"
 
 namespace {
 
@@ -53,11 +54,7 @@ TEST_CASE("ex.echoserverp turns a client away when fork fails, and goes on") {
 }
 
 TEST_CASE("ex.echoserverp with a bad argument prints usage and exits 2") {
-  for (const auto& args : {std::vector<std::string>{}, std::vector<std::string>{"0", "extra"}}) {
-    spawned bad(server_path, args);
-    const auto status = bad.wait_exit();
-    REQUIRE(status.has_value());
-    CHECK(WIFEXITED(*status));
-    CHECK(WEXITSTATUS(*status) == 2);
-  }
+  const test_support::section_programs section(std::string(EXAMPLES_DIR) + "/12.1-processes/");
+  section.check_usage("echoserverp", {});
+  section.check_usage("echoserverp", {"0", "extra"});
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "support/clients.hpp"
+#include "support/programs.hpp"
 
 namespace {
 
@@ -68,21 +69,13 @@ TEST_CASE("ex.echoservert turns a client away when pthread_create fails, and goe
 }
 
 TEST_CASE("ex.echoservert with a bad argument prints usage and exits 2") {
-  for (const auto& args : {std::vector<std::string>{}, std::vector<std::string>{"0", "extra"}}) {
-    spawned bad(server_path, args);
-    const auto status = bad.wait_exit();
-    REQUIRE(status.has_value());
-    CHECK(WIFEXITED(*status));
-    CHECK(WEXITSTATUS(*status) == 2);
-  }
+  const section_programs section(dir);
+  section.check_usage("echoservert", {});
+  section.check_usage("echoservert", {"0", "extra"});
 }
 
 TEST_CASE("ex.echoservert_cpp with a bad argument prints usage and exits 2") {
-  for (const auto& args : {std::vector<std::string>{}, std::vector<std::string>{"0", "extra"}}) {
-    spawned bad(dir + "echoservert_cpp", args);
-    const auto status = bad.wait_exit();
-    REQUIRE(status.has_value());
-    CHECK(WIFEXITED(*status));
-    CHECK(WEXITSTATUS(*status) == 2);
-  }
+  const section_programs section(dir);
+  section.check_usage("echoservert_cpp", {});
+  section.check_usage("echoservert_cpp", {"0", "extra"});
 }

@@ -21,6 +21,7 @@
 #include "load.hpp"
 #include "net.hpp"
 #include "proc.hpp"
+#include "words.hpp"
 
 namespace echo_check {
 
@@ -58,11 +59,6 @@ inline const std::vector<std::string>& scenario_names() {
                                                  "half-line", "bad-clients", "load",
                                                  "churn",     "resources"};
   return names;
-}
-
-inline std::string bytes_text(std::size_t n) {
-  if (n >= 1024 && n % 1024 == 0) return std::to_string(n / 1024) + " KiB";
-  return with_commas(static_cast<long long>(n)) + " B";
 }
 
 class checker {
@@ -131,17 +127,6 @@ class checker {
     return " (the server process is still running, but does not answer)";
   }
 
-  // What came back for a line, described for a person: "" when it was exact.
-  static std::string difference(const std::string& sent, const std::string& got) {
-    if (got == sent) return "";
-    const std::string what = "a line of " + bytes_text(sent.size());
-    if (got.empty()) return what + " got no answer";
-    const auto at = std::mismatch(sent.begin(), sent.end(), got.begin(), got.end()).first;
-    const auto offset = static_cast<std::size_t>(at - sent.begin());
-    if (offset == got.size()) return what + " came back as its first " + bytes_text(got.size());
-    return what + " came back different from byte " + with_commas(static_cast<long long>(offset));
-  }
-
   // Awkward input comes back byte-exact, and the server closes once the client has.
   finding check_echo() {
     const std::vector<std::string> lines = {
@@ -157,7 +142,7 @@ class checker {
                 "the server closed the connection while we sent " + bytes_text(line.size()),
                 {}};
       const std::string got = read_up_to(conn.get(), line.size(), patience_end());
-      if (const auto diff = difference(line, got); !diff.empty())
+      if (const auto diff = describe_difference(line, got); !diff.empty())
         return {"echo",
                 false,
                 diff + " (within " + human_seconds(opt_.patience.count() / 1e3) + ")",

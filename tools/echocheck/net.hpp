@@ -179,31 +179,4 @@ inline void reset_on_close(int fd) {
   ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
 }
 
-// "0.4 ms", "12 ms", "2.0 s": a duration a person reads at a glance.
-inline std::string human_seconds(double s) {
-  char text[32];
-  if (s < 0.001)
-    std::snprintf(text, sizeof text, "%.0f us", s * 1e6);
-  else if (s < 0.01)
-    std::snprintf(text, sizeof text, "%.1f ms", s * 1e3);
-  else if (s < 1)
-    std::snprintf(text, sizeof text, "%.0f ms", s * 1e3);
-  else
-    std::snprintf(text, sizeof text, "%.1f s", s);
-  return text;
-}
-
-// 1234567 -> "1,234,567".
-inline std::string with_commas(long long n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  for (int at = static_cast<int>(digits.size()) - 3; at > 0; at -= 3)
-    digits.insert(static_cast<std::size_t>(at), ",");
-  return n < 0 ? "-" + digits : digits;
-}
-
-// "1 connection", "1,169 connections".
-inline std::string plural(long long n, const char* one, const char* many) {
-  return with_commas(n) + " " + (n == 1 ? one : many);
-}
-
 }  // namespace echo_check

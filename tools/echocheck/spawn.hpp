@@ -43,6 +43,7 @@
 #include <csapp/socket.hpp>
 
 #include "net.hpp"
+#include "words.hpp"
 
 namespace echo_check {
 
@@ -57,8 +58,8 @@ inline std::string describe_wait_status(int status) {
   if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
   if (WIFSIGNALED(status)) {
     const char* name = sigabbrev_np(WTERMSIG(status));
-    return std::string("ended by ") + (name ? std::string("SIG") + name : "signal " +
-                                                  std::to_string(WTERMSIG(status)));
+    return std::string("ended by ") +
+           (name ? std::string("SIG") + name : "signal " + std::to_string(WTERMSIG(status)));
   }
   return "wait status " + std::to_string(status);
 }
@@ -312,14 +313,14 @@ class child_process {
     });
   }
 
-  pid_t pid_ = -1;                      // the program, and the id of its process group
-  csapp::unique_fd stdout_;             // its stdout, read here
-  csapp::unique_fd stdin_;              // its stdin, when asked for
-  csapp::unique_fd log_;                // its stderr, and its stdout once the port is known
-  std::string pending_;                 // stdout bytes read but not yet returned as lines
-  std::thread drain_;                   // copies stdout_ to log_
-  std::optional<int> status_;           // its wait status, once reaped
-  std::optional<stop_outcome> stopped_; // set by the first stop()
+  pid_t pid_ = -1;                       // the program, and the id of its process group
+  csapp::unique_fd stdout_;              // its stdout, read here
+  csapp::unique_fd stdin_;               // its stdin, when asked for
+  csapp::unique_fd log_;                 // its stderr, and its stdout once the port is known
+  std::string pending_;                  // stdout bytes read but not yet returned as lines
+  std::thread drain_;                    // copies stdout_ to log_
+  std::optional<int> status_;            // its wait status, once reaped
+  std::optional<stop_outcome> stopped_;  // set by the first stop()
 };
 
 }  // namespace echo_check

@@ -26,7 +26,8 @@ using echo_check::proc_peak;
 using echo_check::read_proc;
 using echo_check::resolve;
 using echo_check::stop_outcome;
-using namespace std::chrono_literals;
+using std::chrono_literals::operator""ms;
+using std::chrono_literals::operator""s;
 
 // An example server and where it sits in the chapter: a row of echocheck/servers.hpp.
 using approach = example_server;
