@@ -9,7 +9,7 @@
 int main(int argc, char** argv) {
   int listenfd, connfd;
   socklen_t clientlen;
-  struct sockaddr_storage clientaddr; /* Enough space for any address */
+  struct sockaddr_storage clientaddr; /* room for an IPv4 or an IPv6 peer */
   char client_hostname[MAXLINE], client_port[MAXLINE];
 
   if (argc != 2) {

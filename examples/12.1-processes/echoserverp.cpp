@@ -37,11 +37,11 @@ int main(int argc, char** argv) {
     pid_t pid = fork();
     if (pid < 0) perror("echoserverp: fork");
     if (pid == 0) {
-      Close(listenfd); /* Child closes its listening socket */
-      echo(connfd);    /* Child services client */
-      Close(connfd);   /* Child closes connection with client */
-      exit(0);         /* Child exits */
+      Close(listenfd); /* the child never accepts: drop its copy */
+      echo(connfd);    /* this process serves this one client */
+      Close(connfd);
+      exit(0); /* the parent learns of it through SIGCHLD */
     }
-    Close(connfd); /* Parent closes connected socket (important!) */
+    Close(connfd); /* else the connection outlives the child: no EOF, one fd leaked */
   }
 }

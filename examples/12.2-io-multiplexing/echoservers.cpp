@@ -7,21 +7,21 @@
 // is the cure.
 #include "csapp.h"
 
-typedef struct {               /* Represents a pool of connected descriptors */
-  int maxfd;                   /* Largest descriptor in read_set */
-  fd_set read_set;             /* Set of all active descriptors */
-  fd_set ready_set;            /* Subset of descriptors ready for reading */
-  int nready;                  /* Number of ready descriptors from select */
-  int maxi;                    /* High water index into client array */
-  int clientfd[FD_SETSIZE];    /* Set of active descriptors */
-  rio_t clientrio[FD_SETSIZE]; /* Set of active read buffers */
+typedef struct {               /* every connected client, and what select watches */
+  int maxfd;                   /* highest descriptor in read_set, for select */
+  fd_set read_set;             /* the listener and every client */
+  fd_set ready_set;            /* what select said can be read now */
+  int nready;                  /* ready descriptors not yet handled this round */
+  int maxi;                    /* highest slot ever used: the scans stop there */
+  int clientfd[FD_SETSIZE];    /* a client per slot, -1 when the slot is free */
+  rio_t clientrio[FD_SETSIZE]; /* its read buffer: lines it sent, not yet echoed */
 } pool;
 
 void init_pool(int listenfd, pool* p);
 void add_client(int connfd, pool* p);
 void check_clients(pool* p);
 
-long byte_cnt = 0; /* Counts total bytes received by server */
+long byte_cnt = 0; /* bytes echoed, all clients together */
 
 int main(int argc, char** argv) {
   int listenfd, connfd;
@@ -40,11 +40,11 @@ int main(int argc, char** argv) {
   init_pool(listenfd, &pool);
 
   while (1) {
-    /* Wait for listening/connected descriptor(s) to become ready */
+    /* sleep until a client connects or sends */
     pool.ready_set = pool.read_set;
     pool.nready = Select(pool.maxfd + 1, &pool.ready_set, NULL, NULL, NULL);
 
-    /* If listening descriptor ready, add new client to pool */
+    /* a new client: give it a slot */
     if (FD_ISSET(listenfd, &pool.ready_set)) {
       clientlen = sizeof(struct sockaddr_storage);
       connfd = Accept(listenfd, (SA*)&clientaddr, &clientlen);
@@ -54,18 +54,18 @@ int main(int argc, char** argv) {
         pool.nready--;
     }
 
-    /* Echo a text line from each ready connected descriptor */
+    /* a line for every client that sent one */
     check_clients(&pool);
   }
 }
 
 void init_pool(int listenfd, pool* p) {
-  /* Initially, there are no connected descriptors */
+  /* no clients yet: every slot free */
   int i;
   p->maxi = -1;
   for (i = 0; i < FD_SETSIZE; i++) p->clientfd[i] = -1;
 
-  /* Initially, listenfd is only member of select read set */
+  /* and select watches only the listener */
   p->maxfd = listenfd;
   FD_ZERO(&p->read_set);
   FD_SET(listenfd, &p->read_set);
@@ -78,21 +78,20 @@ void add_client(int connfd, pool* p) {
     Close(connfd);             // so this client is turned away, and the server goes on
     return;
   }
-  for (i = 0; i < FD_SETSIZE; i++) /* Find an available slot */
+  for (i = 0; i < FD_SETSIZE; i++) /* the first free slot */
     if (p->clientfd[i] < 0) {
-      /* Add connected descriptor to the pool */
       p->clientfd[i] = connfd;
       Rio_readinitb(&p->clientrio[i], connfd);
 
-      /* Add the descriptor to descriptor set */
+      /* from now on select watches it */
       FD_SET(connfd, &p->read_set);
 
-      /* Update max descriptor and pool high water mark */
+      /* keep the bounds the loops use up to date */
       if (connfd > p->maxfd) p->maxfd = connfd;
       if (i > p->maxi) p->maxi = i;
       break;
     }
-  if (i == FD_SETSIZE) /* Couldn't find an empty slot */
+  if (i == FD_SETSIZE) /* every slot taken */
     app_error("add_client error: Too many clients");
 }
 
@@ -105,7 +104,6 @@ void check_clients(pool* p) {
     connfd = p->clientfd[i];
     rio = &p->clientrio[i];
 
-    /* If the descriptor is ready, echo a text line from it */
     if ((connfd > 0) && (FD_ISSET(connfd, &p->ready_set))) {
       p->nready--;
       // differs from the book: every whole line already buffered, not one per select
@@ -118,7 +116,7 @@ void check_clients(pool* p) {
           Rio_writen(connfd, buf, n);
         }
 
-        /* EOF detected, remove descriptor from pool */
+        /* end of file: the client is done, free its slot */
         else {
           Close(connfd);
           FD_CLR(connfd, &p->read_set);

@@ -22,18 +22,18 @@ int main(int argc, char** argv) {
   }
   listenfd = Open_listenfd(argv[1]);
 
-  FD_ZERO(&read_set);              /* Clear read set */
-  FD_SET(STDIN_FILENO, &read_set); /* Add stdin to read set */
-  FD_SET(listenfd, &read_set);     /* Add listenfd to read set */
+  FD_ZERO(&read_set); /* watch two things: the keyboard and the listener */
+  FD_SET(STDIN_FILENO, &read_set);
+  FD_SET(listenfd, &read_set);
 
   while (1) {
     ready_set = read_set;
     Select(listenfd + 1, &ready_set, NULL, NULL, NULL);
-    if (FD_ISSET(STDIN_FILENO, &ready_set)) command(); /* Read command line from stdin */
+    if (FD_ISSET(STDIN_FILENO, &ready_set)) command(); /* a line was typed */
     if (FD_ISSET(listenfd, &ready_set)) {
       clientlen = sizeof(struct sockaddr_storage);
       connfd = Accept(listenfd, (SA*)&clientaddr, &clientlen);
-      echo(connfd); /* Echo client input until EOF */
+      echo(connfd); /* until this client leaves, stdin waits */
       Close(connfd);
     }
   }
@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
 
 void command(void) {
   char buf[MAXLINE];
-  if (!Fgets(buf, MAXLINE, stdin)) exit(0); /* EOF */
-  printf("%s", buf);                        /* Process the input command */
+  if (!Fgets(buf, MAXLINE, stdin)) exit(0); /* end of input ends the server */
+  printf("%s", buf);                        /* "processing" a command: echo it */
   fflush(stdout);  // differs from the book: the answer shows at once when stdout is a pipe
 }

@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
   }
 }
 
-/* Thread routine */
+/* each peer thread serves one client, then ends */
 void* thread(void* vargp) {
   int connfd = *((int*)vargp);
   Pthread_detach(pthread_self());

@@ -11,7 +11,7 @@ int main() {
   exit(0);
 }
 
-void* thread(void* /* vargp */) { /* thread routine */
+void* thread(void* /* vargp */) {
   printf("Hello, world!\n");
   return NULL;
 }

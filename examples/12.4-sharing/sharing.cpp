@@ -6,7 +6,7 @@
 #define N 2
 void* thread(void* vargp);
 
-char** ptr; /* global variable */
+char** ptr; /* global: one instance, every thread sees it */
 
 int main() {
   int i;

@@ -8,8 +8,8 @@
 
 #include "csapp.h"
 
-static long byte_cnt; /* Byte counter */
-static sem_t mutex;   /* and the mutex that protects it */
+static long byte_cnt; /* bytes from every client, counted by every worker */
+static sem_t mutex;   /* one worker at a time updates byte_cnt */
 
 static void init_echo_cnt(void) {
   Sem_init(&mutex, 0, 1);

@@ -15,7 +15,7 @@
 void echo_cnt(int connfd);
 void* thread(void* vargp);
 
-sbuf_t sbuf; /* Shared buffer of connected descriptors */
+sbuf_t sbuf; /* connected descriptors waiting for a worker */
 
 int main(int argc, char** argv) {
   int i, listenfd, connfd;
@@ -33,13 +33,13 @@ int main(int argc, char** argv) {
   listenfd = Open_listenfd(argv[1]);
 
   sbuf_init(&sbuf, SBUFSIZE);
-  for (i = 0; i < nthreads; i++) /* Create worker threads */
+  for (i = 0; i < nthreads; i++) /* the pool: created once, never per client */
     Pthread_create(&tid, NULL, thread, NULL);
 
   while (1) {
     clientlen = sizeof(struct sockaddr_storage);
     connfd = Accept(listenfd, (SA*)&clientaddr, &clientlen);
-    sbuf_insert(&sbuf, connfd); /* Insert connfd in buffer */
+    sbuf_insert(&sbuf, connfd); /* sleeps while SBUFSIZE clients wait already */
   }
 }
 
@@ -47,8 +47,8 @@ void* thread(void* vargp) {
   (void)vargp; /* unused, as in the book; this keeps -Wextra quiet */
   Pthread_detach(pthread_self());
   while (1) {
-    int connfd = sbuf_remove(&sbuf); /* Remove connfd from buffer */
-    echo_cnt(connfd);                /* Service client */
+    int connfd = sbuf_remove(&sbuf); /* sleeps while no client waits */
+    echo_cnt(connfd);                /* this worker is busy until the client leaves */
     Close(connfd);
   }
 }

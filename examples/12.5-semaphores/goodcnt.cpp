@@ -3,18 +3,16 @@
 // out of each other's load-update-store, so the count is always 2 x NITERS (and slow).
 #include "csapp.h"
 
-void* thread(void* vargp); /* thread routine prototype */
+void* thread(void* vargp);
 
-/* global shared variables */
-volatile long cnt = 0; /* counter */
-sem_t mutex;           /* semaphore that protects counter */
+volatile long cnt = 0; /* one counter, in the data segment: every thread's */
+sem_t mutex;           /* held around each update of cnt: a binary semaphore */
 
 int main(int argc, char** argv) {
   long niters;
   pthread_t tid1, tid2;
   char* end = NULL;
 
-  /* check input argument */
   if (argc != 2 || (niters = strtol(argv[1], &end, 10)) <= 0 || *end != '\0') {
     /* differs from the book: bad NITERS exits 2 (the book exits 0, atoi reads "ten" as 0) */
     fprintf(stderr, "usage: %s <niters>   (niters > 0)\n", argv[0]);
@@ -22,13 +20,12 @@ int main(int argc, char** argv) {
   }
   Sem_init(&mutex, 0, 1);
 
-  /* create threads and wait for them to finish */
+  /* two peers, same routine, same counter */
   Pthread_create(&tid1, NULL, thread, &niters);
   Pthread_create(&tid2, NULL, thread, &niters);
   Pthread_join(tid1, NULL);
   Pthread_join(tid2, NULL);
 
-  /* check result */
   if (cnt != (2 * niters))
     printf("BOOM! cnt=%ld\n", cnt);
   else
@@ -36,7 +33,6 @@ int main(int argc, char** argv) {
   exit(0);
 }
 
-/* thread routine */
 void* thread(void* vargp) {
   long i, niters = *((long*)vargp);
 

@@ -4,9 +4,8 @@
 // readers_writers_check runs this and the writers-favoured solution with an overlap check.
 #include "csapp.h"
 
-/* global variables */
-int readcnt;    /* initially = 0 */
-sem_t mutex, w; /* both initially = 1 */
+int readcnt;    /* readers inside now */
+sem_t mutex, w; /* mutex guards readcnt; w: the object, for a writer or the readers */
 
 long niters; /* differs from the book: each thread's rounds (the book loops forever) */
 long object; /* differs from the book: the object, which only writers change */
@@ -16,16 +15,15 @@ void* reader(void*) { /* differs from the book: a thread routine, not void reade
   for (long i = 0; i < niters; i++) { /* differs from the book: not while (1) */
     P(&mutex);
     readcnt++;
-    if (readcnt == 1) /* first in */
+    if (readcnt == 1) /* the first reader locks the writers out */
       P(&w);
     V(&mutex);
 
-    /* critical section */
-    seen = object; /* reading happens */
+    seen = object; /* other readers may be here too, never a writer */
 
     P(&mutex);
     readcnt--;
-    if (readcnt == 0) /* last out */
+    if (readcnt == 0) /* the last reader lets them in */
       V(&w);
     V(&mutex);
   }
@@ -36,8 +34,7 @@ void* writer(void*) { /* differs from the book: a thread routine, not void write
   for (long i = 0; i < niters; i++) { /* differs from the book: not while (1) */
     P(&w);
 
-    /* critical section */
-    object = object + 1; /* writing happens */
+    object = object + 1; /* alone with the object */
 
     V(&w);
   }

@@ -6,9 +6,8 @@
 
 void* sum_local(void* vargp);
 
-/* global shared variables */
-long psum[MAXTHREADS];  /* partial sum computed by each thread */
-long nelems_per_thread; /* number of elements to sum */
+long psum[MAXTHREADS];  /* psum[i] belongs to thread i alone: no lock */
+long nelems_per_thread; /* the size of each thread's block */
 
 static double now(void) { /* differs from the book: main times the threads */
   struct timespec t;
@@ -21,7 +20,6 @@ int main(int argc, char** argv) {
   pthread_t tid[MAXTHREADS];
   char *end1 = NULL, *end2 = NULL;
 
-  /* get input arguments */
   if (argc != 3 || (nthreads = strtol(argv[1], &end1, 10)) < 1 || nthreads > MAXTHREADS ||
       *end1 != '\0' || (log_nelems = strtol(argv[2], &end2, 10)) < 1 || log_nelems > 32 ||
       *end2 != '\0') { /* differs from the book: bad arguments exit 2 (the book exits 0) */
@@ -32,7 +30,6 @@ int main(int argc, char** argv) {
   nelems = (1L << log_nelems);
   nelems_per_thread = nelems / nthreads;
 
-  /* create peer threads and wait for them to finish */
   double start = now(); /* differs from the book: timed */
   for (i = 0; i < nthreads; i++) {
     myid[i] = i;
@@ -41,7 +38,7 @@ int main(int argc, char** argv) {
   for (i = 0; i < nthreads; i++) Pthread_join(tid[i], NULL);
   double elapsed = now() - start;
 
-  /* add up the partial sums computed by each thread */
+  /* the threads are done: their slots can be read without a lock */
   for (i = 0; i < nthreads; i++) result += psum[i];
 
   /* differs from the book: main adds the numbers that nelems_per_thread leaves over */
@@ -55,11 +52,10 @@ int main(int argc, char** argv) {
   exit(result == expected ? 0 : 1);
 }
 
-/* thread routine for psum-local.c */
 void* sum_local(void* vargp) {
-  long myid = *((long*)vargp);           /* extract the thread ID */
-  long start = myid * nelems_per_thread; /* start element index */
-  long end = start + nelems_per_thread;  /* end element index */
+  long myid = *((long*)vargp); /* 0..nthreads-1: which block is ours */
+  long start = myid * nelems_per_thread;
+  long end = start + nelems_per_thread;
   long i, sum = 0;
 
   for (i = start; i < end; i++) {

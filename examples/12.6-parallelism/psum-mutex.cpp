@@ -6,10 +6,9 @@
 
 void* sum_mutex(void* vargp);
 
-/* global shared variables */
-long gsum = 0;          /* global sum */
-sem_t mutex;            /* mutex to protect global sum */
-long nelems_per_thread; /* number of elements to sum */
+long gsum = 0;          /* every thread adds into this one variable... */
+sem_t mutex;            /* ...so every addition takes this lock */
+long nelems_per_thread; /* the size of each thread's block */
 
 static double now(void) { /* differs from the book: main times the threads */
   struct timespec t;
@@ -22,7 +21,6 @@ int main(int argc, char** argv) {
   pthread_t tid[MAXTHREADS];
   char *end1 = NULL, *end2 = NULL;
 
-  /* get input arguments */
   if (argc != 3 || (nthreads = strtol(argv[1], &end1, 10)) < 1 || nthreads > MAXTHREADS ||
       *end1 != '\0' || (log_nelems = strtol(argv[2], &end2, 10)) < 1 || log_nelems > 32 ||
       *end2 != '\0') { /* differs from the book: bad arguments exit 2 (the book exits 0) */
@@ -34,7 +32,6 @@ int main(int argc, char** argv) {
   nelems_per_thread = nelems / nthreads;
   Sem_init(&mutex, 0, 1);
 
-  /* create peer threads and wait for them to finish */
   double start = now(); /* differs from the book: timed */
   for (i = 0; i < nthreads; i++) {
     myid[i] = i;
@@ -53,11 +50,10 @@ int main(int argc, char** argv) {
   exit(gsum == expected ? 0 : 1);
 }
 
-/* thread routine for psum-mutex.c */
 void* sum_mutex(void* vargp) {
-  long myid = *((long*)vargp);           /* extract the thread ID */
-  long start = myid * nelems_per_thread; /* start element index */
-  long end = start + nelems_per_thread;  /* end element index */
+  long myid = *((long*)vargp); /* 0..nthreads-1: which block is ours */
+  long start = myid * nelems_per_thread;
+  long end = start + nelems_per_thread;
   long i;
 
   for (i = start; i < end; i++) {

@@ -4,7 +4,7 @@
 #include "csapp.h"
 #define MAXSTR 128
 
-static sem_t mutex; /* protects calls to ctime */
+static sem_t mutex; /* one thread at a time inside ctime and its static buffer */
 
 static void init_ctime_ts(void) { Sem_init(&mutex, 0, 1); }
 
@@ -13,7 +13,7 @@ char* ctime_ts(const time_t* timep, char* privatep) {
 
   P(&mutex);
   sharedp = ctime(timep);
-  strcpy(privatep, sharedp); /* copy string from shared to private */
+  strcpy(privatep, sharedp); /* copied out before the lock is let go */
   V(&mutex);
   return privatep;
 }
@@ -22,7 +22,6 @@ int main() {
   char timestr[MAXSTR];
   time_t timeval;
 
-  /* thread-safe code to print the current time string */
   init_ctime_ts();
   timeval = time(NULL);
   ctime_ts(&timeval, timestr);

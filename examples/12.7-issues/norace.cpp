@@ -27,7 +27,6 @@ int main(int argc, char** argv) {
   exit(0);
 }
 
-/* thread routine */
 void* thread(void* vargp) {
   int myid = *((int*)vargp);
   Free(vargp);

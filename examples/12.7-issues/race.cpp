@@ -2,7 +2,7 @@
 // main passes every thread &i, the address of its one loop variable, and keeps changing i:
 // a thread that reads *vargp after main's next i++ takes another thread's id. norace fixes it.
 // The data race is the lesson (ThreadSanitizer reports it).
-/* WARNING: This code is buggy! */
+/* the bug is the point: run it and watch the ids */
 #include "csapp.h"
 #define N 4
 #define MAXN 1000
@@ -25,7 +25,6 @@ int main(int argc, char** argv) {
   exit(0);
 }
 
-/* thread routine */
 void* thread(void* vargp) {
   int myid = *((int*)vargp);
   printf("Hello from thread %d\n", myid);

@@ -6,13 +6,12 @@
 
 unsigned next_seed = 1;
 
-/* rand - return pseudorandom integer in the range 0..32767 */
+/* the next number, from the seed the previous call left behind */
 unsigned rand(void) {
   next_seed = next_seed * 1103515245 + 12543;
   return (unsigned)(next_seed >> 16) % 32768;
 }
 
-/* srand - set the initial seed for rand() */
 void srand(unsigned new_seed) { next_seed = new_seed; }
 
 int main() {

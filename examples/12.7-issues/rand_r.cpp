@@ -3,7 +3,7 @@
 // that passes its own seed gets its own sequence (implicitly reentrant).
 #include <stdio.h> /* differs from the book: no <stdlib.h>, which declares the C library's rand_r */
 
-/* rand_r - return a pseudorandom integer on 0..32767 */
+/* the same step as rand, on a seed the caller owns: no state survives between calls */
 int rand_r(unsigned int* nextp) {
   *nextp = *nextp * 1103515245 + 12345;
   return (unsigned int)(*nextp / 65536) % 32768;
