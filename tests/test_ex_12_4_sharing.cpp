@@ -27,7 +27,7 @@ TEST_CASE("ex.sharing each peer prints its own id and the message main's stack h
   for (int run = 0; run < 5; ++run) {
     CAPTURE(run);
     const auto result = section.run("sharing", {});
-    CHECK(result.exit_code == 0);  // main's Pthread_exit: the last peer's end exits with 0
+    CHECK(result.exit_code == 0);  // main joins both peers, then exits 0
     const auto lines = lines_of(result.out);
     REQUIRE(lines.size() == 2);
     std::set<std::string> ids;

@@ -10,14 +10,17 @@ char** ptr; /* global: one instance, every thread sees it */
 
 int main() {
   int i;
-  pthread_t tid;
+  pthread_t tid[N];  // differs from the book: one per peer, to join them below
   char* msgs[N] = {(char*)"Hello from foo",  /* differs from the book: (char *) casts, as */
                    (char*)"Hello from bar"}; /* C++ string literals are const */
 
   ptr = msgs;
   for (i = 0; i < N; i++)
-    Pthread_create(&tid, NULL, thread, (void*)(long)i); /* differs from the book: via long */
-  Pthread_exit(NULL);
+    Pthread_create(&tid[i], NULL, thread, (void*)(long)i); /* differs from the book: via long */
+  // differs from the book: main waits for its peers instead of ending with Pthread_exit(NULL);
+  // the peers read main's msgs, and a local of a thread that has ended is undefined (POSIX)
+  for (i = 0; i < N; i++) Pthread_join(tid[i], NULL);
+  exit(0);
 }
 
 void* thread(void* vargp) {
