@@ -59,6 +59,19 @@ std::vector<finding> run(started& s, const std::vector<std::string>& scenarios,
   return echo_check::checker(ep, opt).run(scenarios);
 }
 
+// ThreadSanitizer runs a signal handler only when the thread next enters a call it
+// intercepts. The process server's main thread sleeps in accept (restarted after SIGCHLD, as
+// Signal asks), so under TSan its children are reaped only when the next client comes: the
+// zombies the checker finds are TSan's. Everywhere else they are judged.
+bool sigchld_waits_for_next_client(const example_server& server) {
+#if defined(__SANITIZE_THREAD__)
+  return server.kind == echo_check::design::process;
+#else
+  (void)server;
+  return false;
+#endif
+}
+
 // The behaviour every example server owes, and the two its design decides.
 void check_promises(const char* name) {
   started s(lookup(name));
@@ -76,6 +89,8 @@ void check_promises(const char* name) {
       CHECK(f.passed == s.server.concurrent);
     else if (f.scenario == "half-line")
       CHECK(f.passed == !s.server.half_line_stalls);
+    else if (f.scenario == "resources" && sigchld_waits_for_next_client(s.server))
+      MESSAGE("zombies not judged under ThreadSanitizer: " << f.verdict);
     else
       CHECK(f.passed);
   }
