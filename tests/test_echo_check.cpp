@@ -255,17 +255,17 @@ TEST_CASE("echo_check.dies_on_reset is reported as gone after a client reset") {
 
 // The process server whose parent keeps its copy of each connected descriptor (the
 // experiment of book-notes/12.1-processes.md): every echo is right, but a client that waits
-// for the server to close never sees it, and the parent's descriptors grow.
-TEST_CASE("echo_check.parent_keeps_connfd is reported: no end of file, and descriptors grow") {
+// for the server to close never sees it. (Its growing descriptors are the resources verdict
+// that leaks_fd proves above; waiting for them here would add 20 s for nothing new.)
+TEST_CASE("echo_check.parent_keeps_connfd is reported: the client never sees end of file") {
   running_server server(broken_dir + "parent_keeps_connfd", {});
   REQUIRE(server.port > 0);
-  const run_result r = check_json(server, with_pid(server, {"--only", "echo,resources"}));
+  const run_result r = check_json(server, with_pid(server, {"--only", "echo,second-client"}));
   INFO(r.out);
   CHECK(r.exit_code == 1);
   const auto found = scenarios(r.out);
-  CHECK(names_where(found, false) == names{"echo", "resources"});
+  CHECK(names_where(found, false) == names{"echo"});
   CHECK(contains(verdict_of(found, "echo"), "never closed the connection"));
-  CHECK(contains(verdict_of(found, "resources"), "descriptors grew"));
 }
 
 // ---- The command line against real servers: one with a known limit, one good ----
