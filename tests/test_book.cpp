@@ -251,3 +251,29 @@ TEST_CASE("book.Open_listenfd of port 0 says which port the kernel chose, and on
   const std::string port = r.out.substr(last + 5);  // "N\n"
   CHECK(r.out == "listening on port " + port + "port " + port);
 }
+
+// The book's servers: Accept into a sockaddr_storage, then Getnameinfo with flags 0 (a name
+// lookup). On our dual-stack listener an IPv4 client arrives as ::ffff:127.0.0.1, whose
+// lookup skips /etc/hosts and asks DNS (on a laptop without a network, a timeout per
+// client). Accept hands the program the AF_INET address instead, which /etc/hosts answers:
+// "localhost" can only come from there (DNS has no name for 127.0.0.1 here, and the mapped
+// form is not in /etc/hosts), so the answer proves the lookup never needed DNS.
+TEST_CASE("book.Accept gives an IPv4 client an AF_INET address that /etc/hosts names") {
+  const int listenfd = open_listenfd("0");
+  REQUIRE(listenfd >= 0);
+  const std::string port = std::to_string(csapp::local_port(listenfd));
+  const int clientfd = open_clientfd("127.0.0.1", port.c_str());
+  REQUIRE(clientfd >= 0);
+  struct sockaddr_storage clientaddr;
+  socklen_t clientlen = sizeof(struct sockaddr_storage);
+  const int connfd = Accept(listenfd, (SA*)&clientaddr, &clientlen);
+  CHECK(clientaddr.ss_family == AF_INET);
+  CHECK(clientlen == sizeof(struct sockaddr_in));
+  char host[MAXLINE], service[MAXLINE];
+  Getnameinfo((SA*)&clientaddr, clientlen, host, MAXLINE, service, MAXLINE, 0);
+  CHECK(std::string(host) == "localhost");
+  CHECK(std::string(service) == std::to_string(csapp::local_port(clientfd)));
+  Close(connfd);
+  Close(clientfd);
+  Close(listenfd);
+}

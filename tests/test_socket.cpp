@@ -463,24 +463,30 @@ TEST_CASE("socket.accept_from returns an owned descriptor and fills the peer add
     CHECK(reads_end(client.get()));
   }
 
-  SUBCASE("an IPv4 client (seen as v4-mapped on the dual-stack listener)") {
+  SUBCASE("an IPv4 client comes out as AF_INET, not as the v4-mapped ::ffff:127.0.0.1") {
+    // The dual-stack listener sees it as ::ffff:127.0.0.1; accept hands the program the
+    // IPv4 address it stands for, as the book's IPv4 listener would.
     csapp::unique_fd client = csapp::connect_to("127.0.0.1", port.c_str());
     sockaddr_storage peer{};
     csapp::unique_fd conn = csapp::accept_from(listener.get(), &peer);
     REQUIRE(conn);
-    std::uint16_t peer_port = 0;
-    if (peer.ss_family == AF_INET6) {
-      const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&peer);
-      CHECK(IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr));
-      CHECK(std::memcmp(&in6->sin6_addr.s6_addr[12], "\x7f\x00\x00\x01", 4) == 0);
-      peer_port = ntohs(in6->sin6_port);
-    } else {
-      REQUIRE(peer.ss_family == AF_INET);
-      const auto* in4 = reinterpret_cast<const sockaddr_in*>(&peer);
-      CHECK(in4->sin_addr.s_addr == htonl(INADDR_LOOPBACK));
-      peer_port = ntohs(in4->sin_port);
-    }
-    CHECK(peer_port == csapp::local_port(client.get()));
+    REQUIRE(peer.ss_family == AF_INET);
+    const auto* in4 = reinterpret_cast<const sockaddr_in*>(&peer);
+    CHECK(in4->sin_addr.s_addr == htonl(INADDR_LOOPBACK));
+    CHECK(ntohs(in4->sin_port) == csapp::local_port(client.get()));
+  }
+
+  SUBCASE("a buffer that holds a sockaddr_in but not a sockaddr_in6 gets the IPv4 address too") {
+    csapp::unique_fd client = csapp::connect_to("127.0.0.1", port.c_str());
+    sockaddr_in peer{};
+    socklen_t len = sizeof peer;
+    csapp::unique_fd conn(
+        csapp::accept_client(listener.get(), reinterpret_cast<sockaddr*>(&peer), &len));
+    REQUIRE(conn);
+    CHECK(len == sizeof peer);
+    CHECK(peer.sin_family == AF_INET);
+    CHECK(peer.sin_addr.s_addr == htonl(INADDR_LOOPBACK));
+    CHECK(ntohs(peer.sin_port) == csapp::local_port(client.get()));
   }
 
   SUBCASE("without a peer address, and failing with system_error") {

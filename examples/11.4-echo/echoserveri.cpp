@@ -21,8 +21,7 @@ int main(int argc, char** argv) {
   while (1) {
     clientlen = sizeof(struct sockaddr_storage);
     connfd = Accept(listenfd, (SA*)&clientaddr, &clientlen);
-    Getnameinfo((SA*)&clientaddr, clientlen, client_hostname, MAXLINE, client_port, MAXLINE,
-                NI_NUMERICHOST | NI_NUMERICSERV);  // differs from the book: no DNS per client
+    Getnameinfo((SA*)&clientaddr, clientlen, client_hostname, MAXLINE, client_port, MAXLINE, 0);
     printf("Connected to (%s, %s)\n", client_hostname, client_port);
     fflush(stdout);  // differs from the book: the line shows at once when stdout is a pipe
     echo(connfd);

@@ -8,7 +8,8 @@
 // Where this differs from the book, and why:
 //   - listen_on / open_listenfd bind a dual-stack IPv6 socket when the kernel has IPv6, so
 //     clients reach it over 127.0.0.1 and ::1 alike, and never pass AI_ADDRCONFIG, which
-//     finds no address at all on a machine whose only interface is loopback;
+//     finds no address at all on a machine whose only interface is loopback; an IPv4 client
+//     of that socket still comes out of accept as an AF_INET address (detail::unmap_ipv4);
 //   - accept retries EINTR and the errors that mean "that one connection died before we
 //     took it" (ECONNABORTED, EPROTO), instead of ending the server;
 //   - when the process is out of descriptors (EMFILE/ENFILE), the waiting client is taken
@@ -20,6 +21,7 @@
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <fcntl.h>
 #include <mutex>
 #include <netdb.h>
@@ -183,6 +185,37 @@ inline int open_listener(const char* port, int backlog, std::error_code& ec) noe
   return fd;
 }
 
+namespace detail {
+
+// The dual-stack listener (open_listener) hands an IPv4 client over as an IPv4-mapped IPv6
+// address, ::ffff:a.b.c.d. Programs written for the book expect an IPv4 client to look like
+// one: printed as a.b.c.d, and looked up by getnameinfo in /etc/hosts. For the mapped form
+// the resolver skips /etc/hosts and asks DNS, so every connection could wait for a DNS
+// timeout. When the caller's buffer can hold a sockaddr_in, the address is rewritten in
+// place as the sockaddr_in it stands for (read back with getpeername when the buffer was too
+// small for the whole IPv6 form).
+inline void unmap_ipv4(int fd, sockaddr* addr, socklen_t* addrlen, socklen_t room) noexcept {
+  if (addr == nullptr || addrlen == nullptr || room < sizeof(sockaddr_in) ||
+      addr->sa_family != AF_INET6)
+    return;
+  sockaddr_in6 v6{};
+  if (room >= sizeof v6 && *addrlen >= sizeof v6) {
+    std::memcpy(&v6, addr, sizeof v6);
+  } else {
+    socklen_t len = sizeof v6;
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&v6), &len) < 0 || len < sizeof v6) return;
+  }
+  if (!IN6_IS_ADDR_V4MAPPED(&v6.sin6_addr)) return;
+  sockaddr_in v4{};
+  v4.sin_family = AF_INET;
+  v4.sin_port = v6.sin6_port;
+  std::memcpy(&v4.sin_addr, &v6.sin6_addr.s6_addr[12], sizeof v4.sin_addr);
+  std::memcpy(addr, &v4, sizeof v4);
+  *addrlen = sizeof v4;
+}
+
+}  // namespace detail
+
 // accept(2) for servers: returns a connected descriptor, or -1 with errno. Retries what
 // only concerns one client (see the top of this file). A non-blocking listening socket
 // with nobody waiting returns -1 with EAGAIN, so an event loop gets control back.
@@ -192,7 +225,10 @@ inline int accept_client(int listenfd, sockaddr* addr, socklen_t* addrlen) noexc
   for (;;) {
     if (addrlen != nullptr) *addrlen = room;  // a failed try may have changed it
     const int fd = ::accept(listenfd, addr, addrlen);
-    if (fd >= 0) return fd;
+    if (fd >= 0) {
+      detail::unmap_ipv4(fd, addr, addrlen, room);
+      return fd;
+    }
     switch (errno) {
       case EINTR:
       case ECONNABORTED:
@@ -202,8 +238,10 @@ inline int accept_client(int listenfd, sockaddr* addr, socklen_t* addrlen) noexc
       case ENFILE:
         if (!detail::wait_for_client(listenfd)) return -1;
         if (addrlen != nullptr) *addrlen = room;
-        if (const int late = ::accept(listenfd, addr, addrlen); late >= 0)
+        if (const int late = ::accept(listenfd, addr, addrlen); late >= 0) {
+          detail::unmap_ipv4(late, addr, addrlen, room);
           return late;  // freed meanwhile
+        }
         if ((errno == EMFILE || errno == ENFILE) && !detail::drop_one_connection(listenfd))
           ::poll(nullptr, 0, 10);  // no reserve (another thread holds the freed slot): back off
         continue;
