@@ -24,8 +24,38 @@
 #ifndef CSAPP_BOOK_CSAPP_H
 #define CSAPP_BOOK_CSAPP_H
 
+// Compiled as C or as C++ older than C++17, stop with one line that names the fix. Compilers
+// go on after #error; an #include of a file that cannot exist ends the compilation at once,
+// so the #error stays the only message instead of the head of a cascade.
 #ifndef __cplusplus
-#error "csapp.h (csapp-conc) is C++ only: compile with g++ or clang++, e.g. g++ prog.c -pthread"
+#error "csapp.h is C++, not C: compile with g++ -std=c++17 prog.c -pthread (and no csapp.c)"
+#include "csapp.h stops here: see the error above"
+#elif __cplusplus < 201703L
+#error "csapp.h needs C++17 or later: compile with -std=c++17 (g++ -std=c++17 prog.c -pthread)"
+#include "csapp.h stops here: see the error above"
+#endif
+
+// The book's csapp.c (or sbuf.c) compiled next to this header would define every function a
+// second time: a page of redefinition errors. This one comes first and says what to do.
+// (__BASE_FILE__ is the file named on the command line; GCC and clang define it.)
+#ifdef __BASE_FILE__
+namespace csapp::detail {
+// Whether `path` names a file called `name`, in any directory.
+constexpr bool is_file_named(const char* path, const char* name) noexcept {
+  const char* base = path;
+  for (const char* p = path; *p != '\0'; ++p)
+    if (*p == '/') base = p + 1;
+  for (; *base != '\0' && *base == *name; ++base, ++name) {
+  }
+  return *base == '\0' && *name == '\0';
+}
+}  // namespace csapp::detail
+static_assert(!csapp::detail::is_file_named(__BASE_FILE__, "csapp.c"),
+              "csapp.h is header-only: leave the book's csapp.c out of your build "
+              "(compile only your own .c files: g++ -std=c++17 prog.c -pthread)");
+static_assert(!csapp::detail::is_file_named(__BASE_FILE__, "sbuf.c"),
+              "sbuf.h is header-only: leave the book's sbuf.c out of your build "
+              "(compile only your own .c files: g++ -std=c++17 prog.c -pthread)");
 #endif
 
 // The book's header brings in all of these; programs written against it rely on that.

@@ -7,6 +7,14 @@
 // time do not interleave their reports and no strerror() static buffer is shared.
 #pragma once
 
+// Every header of the C++ face includes this one before it uses anything of C++17: older
+// than that, stop with one line that names the fix (a missing file ends the compilation at
+// once, where an #error alone would be followed by a cascade).
+#if defined(__cplusplus) && __cplusplus < 201703L
+#error "csapp-conc needs C++17 or later: compile with -std=c++17 (g++ -std=c++17 prog.cpp -pthread)"
+#include "csapp-conc stops here: see the error above"
+#endif
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>

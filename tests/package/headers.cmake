@@ -3,7 +3,12 @@
 #   -DMODE=self_contained  every header compiles alone: a .cpp whose only line includes it,
 #                          with each compiler, as C++17 and C++20, warnings as errors (the
 #                          semaphore-related ones also with CSAPP_PORTABLE_SEMAPHORE);
-#   -DMODE=c_rejected      csapp.h compiled as C stops, and says why (its own #error text).
+#   -DMODE=c_rejected      csapp.h and sbuf.h compiled as C stop at once, with one line
+#                          (the header's own #error) that names g++ -std=c++17;
+#   -DMODE=cxx14_rejected  the same as C++14 (clang 14's default), for the book face and
+#                          for headers of the C++ face a program may include first;
+#   -DMODE=book_files_rejected  the book's csapp.c or sbuf.c beside our headers: the first
+#                          error says to leave it out, before the redefinition errors.
 #
 # Other inputs: INCLUDE_DIR (the source include/), WORK_DIR (scratch space in the build
 # tree) and COMPILERS (compiler paths separated by commas: a ;-list does not survive
@@ -75,35 +80,99 @@ if(MODE STREQUAL "self_contained")
   message("headers: all ${n_headers} headers compile alone (${checked} checks; ${used}; "
           "c++17 and c++20): PASS")
 
-elseif(MODE STREQUAL "c_rejected")
-  # The message to expect is read from the header itself, so the two cannot drift apart.
+elseif(MODE MATCHES "^(c|cxx14)_rejected$")
+  # The message to expect is read from the headers themselves, so the two cannot drift apart.
   # (A directive may be continued with a backslash, as clang-format does to long lines.)
-  file(READ ${INCLUDE_DIR}/csapp.h text)
-  string(REGEX REPLACE "\\\\\n" " " text "${text}")
-  string(REGEX MATCHALL "\n#[ \t]*error[ \t]+\"[^\"\n]*\"" directives "${text}")
-  list(LENGTH directives n_errors)
-  if(NOT n_errors EQUAL 1)
-    message(FATAL_ERROR "expected exactly one #error \"...\" in csapp.h, found ${n_errors}")
-  endif()
-  string(REGEX REPLACE "^\n#[ \t]*error[ \t]+\"([^\"]*)\"$" "\\1" expected "${directives}")
-  set(source ${WORK_DIR}/book_program.c)
-  file(WRITE ${source} "#include \"csapp.h\"\n\nint main(void) { return 0; }\n")
-  foreach(compiler IN LISTS compilers)
-    compiler_label(${compiler} label)
-    execute_process(
-      COMMAND ${compiler} -x c -fsyntax-only -I ${INCLUDE_DIR} ${source}
-      RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
-    if(rc EQUAL 0)
-      message(FATAL_ERROR "${label} -x c accepted csapp.h; it must stop with its #error")
-    endif()
-    string(FIND "${out}" "${expected}" at)
-    if(at EQUAL -1)
-      message(FATAL_ERROR "${label} -x c failed, but without the #error text\n"
-                          "  expected: ${expected}\n  output:\n${out}")
-    endif()
-    message("headers: ${label} -x c rejects csapp.h with: ${expected}")
+  set(messages "")
+  foreach(header csapp.h csapp/error.hpp)
+    file(READ ${INCLUDE_DIR}/${header} text)
+    string(REGEX REPLACE "\\\\\n" " " text "${text}")
+    string(REGEX MATCHALL "\n#[ \t]*error[ \t]+\"[^\"\n]*\"" directives "${text}")
+    foreach(directive IN LISTS directives)
+      string(REGEX REPLACE "^\n#[ \t]*error[ \t]+\"([^\"]*)\"$" "\\1" message "${directive}")
+      list(APPEND messages "${message}")
+    endforeach()
   endforeach()
-  message("headers: csapp.h refuses C: PASS")
+  # What a student compiles first: a book program (a .c file) on csapp.h or sbuf.h, and a
+  # program on the C++ face. As C, only the book face matters (the C++ face is .hpp).
+  set(programs book_program.c:csapp.h book_sbuf.c:sbuf.h)
+  if(MODE STREQUAL "c_rejected")
+    set(lang_flags -x c)
+  else()
+    set(lang_flags -x c++ -std=c++14)  # -std=c++14 (gnu++14) is clang 14's default
+    list(APPEND programs cxx_face.cpp:csapp/all.hpp cxx_sbuf.cpp:csapp/sbuf.hpp
+         cxx_fd.cpp:csapp/fd.hpp)
+  endif()
+  foreach(program IN LISTS programs)
+    string(REPLACE ":" ";" program "${program}")
+    list(GET program 0 name)
+    list(GET program 1 header)
+    set(source ${WORK_DIR}/${name})
+    file(WRITE ${source} "#include \"${header}\"\n\nint main(void) { return 0; }\n")
+    foreach(compiler IN LISTS compilers)
+      compiler_label(${compiler} label)
+      set(what "${label} ${lang_flags} on ${header}")
+      list(JOIN what " " what)
+      execute_process(
+        COMMAND ${compiler} ${lang_flags} -fsyntax-only -I ${INCLUDE_DIR} ${source}
+        RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+      if(rc EQUAL 0)
+        message(FATAL_ERROR "${what}: accepted; it must stop with the header's #error")
+      endif()
+      set(found "")
+      foreach(message IN LISTS messages)
+        string(FIND "${out}" "${message}" at)
+        if(NOT at EQUAL -1)
+          set(found "${message}")
+          break()
+        endif()
+      endforeach()
+      # One clear line and no cascade: the #error and the missing file that stops the
+      # compiler right after it (a cascade runs to hundreds of lines about std::optional).
+      string(REGEX MATCHALL "(^|\n)[^\n]*(error|fatal error): [^\n]*" errors "${out}")
+      list(LENGTH errors n_errors)
+      if(found STREQUAL "" OR NOT found MATCHES "-std=c\\+\\+17" OR n_errors GREATER 5)
+        message(FATAL_ERROR "${what}: failed, but not with one #error line that names "
+                            "-std=c++17 (${n_errors} error lines)\n  output:\n${out}")
+      endif()
+      message("headers: ${what} stops with ${n_errors} error lines: ${found}")
+    endforeach()
+  endforeach()
+  message("headers: ${MODE}: each stops at once with a line naming -std=c++17: PASS")
+
+elseif(MODE STREQUAL "book_files_rejected")
+  # The book's csapp.c or sbuf.c compiled beside our headers defines everything twice; the
+  # first error must tell the student to leave the file out, before the redefinitions.
+  file(WRITE ${WORK_DIR}/csapp.c
+       "#include \"csapp.h\"\n\n/* as in the book's csapp.c */\npid_t Fork(void) {\n"
+       "  pid_t pid;\n  if ((pid = fork()) < 0) unix_error(\"Fork error\");\n  return pid;\n}\n")
+  file(WRITE ${WORK_DIR}/sbuf.c
+       "#include \"csapp.h\"\n#include \"sbuf.h\"\n\n/* as in the book's sbuf.c */\n"
+       "void sbuf_deinit(sbuf_t *sp) { Free(sp->buf); }\n")
+  foreach(file csapp.c sbuf.c)
+    foreach(compiler IN LISTS compilers)
+      compiler_label(${compiler} label)
+      execute_process(
+        COMMAND ${compiler} -x c++ -std=c++17 -fsyntax-only -I ${INCLUDE_DIR} ${file}
+        WORKING_DIRECTORY ${WORK_DIR}
+        RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+      string(REGEX MATCHALL "(^|\n)[^\n]*error: [^\n]*" errors "${out}")
+      list(LENGTH errors n_errors)
+      set(first "")
+      if(errors)
+        list(GET errors 0 first)
+      endif()
+      string(FIND "${first}" "leave the book's ${file} out" advice)
+      string(FIND "${out}" "redefinition" redefinition)
+      if(rc EQUAL 0 OR advice EQUAL -1 OR redefinition EQUAL -1)
+        message(FATAL_ERROR "${label} on the book's ${file}: the first error line should say to "
+                            "leave ${file} out, before the redefinitions\n  output:\n${out}")
+      endif()
+      string(STRIP "${first}" first)
+      message("headers: ${label} on the book's ${file}, first of ${n_errors} errors: ${first}")
+    endforeach()
+  endforeach()
+  message("headers: the book's csapp.c and sbuf.c are turned away on the first line: PASS")
 
 else()
   message(FATAL_ERROR "headers.cmake: unknown MODE '${MODE}'")
