@@ -390,3 +390,119 @@ TEST_CASE("echo_check.--pid of a process that does not exist exits 2") {
   CHECK(r.exit_code == 2);
   CHECK(contains(r.err, "no such process"));
 }
+
+// ---- --spawn: what the server printed, how it ended, and why it could not start ----
+
+namespace {
+
+// echo-check --spawn PROGRAM with `options` before it, on stdout (a pipe).
+run_result check_spawned(const std::string& program, std::vector<std::string> options) {
+  options.insert(options.end(), {"--patience", short_patience, "--spawn", program});
+  return run_check(options);
+}
+
+}  // namespace
+
+TEST_CASE("echo_check.--spawn quotes a dying server's last words and how it ended") {
+  const run_result r = check_spawned(broken_dir + "dies_on_reset",
+                                     {"--json", "--only", "echo,bad-clients", "--clients", "20"});
+  INFO(r.out);
+  CHECK(r.exit_code == 1);
+  const std::string verdict = verdict_of(scenarios(r.out), "bad-clients");
+  CHECK(contains(verdict, "the server process is gone: it exited with status 1"));
+  CHECK(contains(verdict, "its last words: "));
+  CHECK(contains(verdict, "dies_on_reset: "));  // its own message, from its stderr
+  CHECK(!contains(r.out, "SIGPIPE"));           // never a cause the library rules out
+}
+
+TEST_CASE("echo_check.--spawn: error lines of a server that served everyone are a flaw") {
+  // child_forgets_exit: every client is served; each child then prints "Close error".
+  const names run = {"echo", "second-client", "half-line"};
+  const run_result json = check_spawned(broken_dir + "child_forgets_exit",
+                                        {"--json", "--only", "echo,second-client,half-line"});
+  INFO(json.out);
+  CHECK(json.exit_code == 1);
+  CHECK(names_where(scenarios(json.out), true) == run);
+  CHECK(contains(json.out, "\"passed\":false"));
+  CHECK(contains(json.out, "\"server_errors\":{\"count\":"));
+  CHECK(contains(json.out, "Close error: Bad file descriptor"));
+  const run_result text =
+      check_spawned(broken_dir + "child_forgets_exit", {"--only", "echo,second-client,half-line"});
+  INFO(text.out);
+  CHECK(text.exit_code == 1);
+  CHECK(contains(text.out, "\nFLAW  server-errors  the server printed "));
+  CHECK(contains(text.out, "Close error: Bad file descriptor"));
+  CHECK(contains(text.out, "\nflaws found: server-errors\n"));
+  CHECK(!contains(text.out, "every scenario passed"));
+}
+
+TEST_CASE("echo_check.--spawn a server whose children stay: bounded, report on a file too") {
+  // child_keeps_listening's children keep the listening socket and never exit.
+  const std::string program = broken_dir + "child_keeps_listening";
+  const run_result piped = check_spawned(program, {"--json", "--only", "echo,resources"});
+  INFO(piped.out);
+  CHECK(piped.exit_code == 1);
+  const auto found = scenarios(piped.out);
+  CHECK(names_where(found, false) == names{"resources"});
+  const std::string verdict = verdict_of(found, "resources");
+  CHECK(contains(verdict, "child processes still running after every client left"));
+  // The children of the first connections never left: the count says so, not "0 -> N" hidden.
+  CHECK(contains(verdict, "at the start: children of the first connections"));
+  // Its stdout a file: the report is there once echo-check has exited (within the bound).
+  char path[] = "/tmp/echo-check-report.XXXXXX";
+  const int fd = ::mkstemp(path);
+  REQUIRE(fd >= 0);
+  const child_result r = run_in_child([&] {
+    ::dup2(fd, STDOUT_FILENO);
+    const std::vector<std::string> args = {ECHO_CHECK_PATH, "--only", "echo", "--patience", "1",
+                                           "--spawn",       program};
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(ECHO_CHECK_PATH, argv.data());
+    ::_exit(127);
+  });
+  ::close(fd);
+  const std::string report = slurp(path);
+  ::unlink(path);
+  INFO(report);
+  CHECK(r.exit_code == 0);
+  CHECK(contains(report, "\nPASS  echo "));
+  CHECK(contains(report, "\nevery scenario passed\n"));
+}
+
+TEST_CASE("echo_check.--spawn parent_keeps_connfd: churn and resources say why") {
+  const run_result r = check_spawned(broken_dir + "parent_keeps_connfd",
+                                     {"--json", "--only", "churn,resources", "--churn", "100"});
+  INFO(r.out);
+  CHECK(r.exit_code == 1);
+  const auto found = scenarios(r.out);
+  const std::string churn = verdict_of(found, "churn");
+  CHECK(contains(churn, "never saw end of file after closing their side"));
+  CHECK(contains(churn, "descriptors grew by"));
+  CHECK(contains(churn, "is connfd closed in the parent?"));
+  const std::string resources = verdict_of(found, "resources");
+  CHECK(contains(resources, "about one per connection"));
+  CHECK(contains(resources, "is connfd closed in the parent?"));
+}
+
+TEST_CASE("echo_check.--spawn says why a program could not be started, exit 2") {
+  const std::string source = __FILE__;  // a source file: there, readable, not executable
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"./no-such-server"}, "cannot start ./no-such-server: No such file or directory"},
+      {{"no-such-server-in-path"}, "cannot start no-such-server-in-path: No such file"},
+      {{source}, "Permission denied (not an executable program"},
+      {{"sh", "-c", "echo bad configuration >&2; exit 3"},
+       "it exited with status 3; its last lines: \"bad configuration\""},
+      {{"sh", "-c", "kill -SEGV $$"}, "it ended by SIGSEGV, and printed nothing"},
+  };
+  for (const auto& [program, why] : cases) {
+    std::vector<std::string> args = {"--spawn"};
+    args.insert(args.end(), program.begin(), program.end());
+    CAPTURE(program[0]);
+    const child_result r = run_check_capturing_stderr(args);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(contains(r.err, why));
+  }
+}

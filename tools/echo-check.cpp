@@ -5,13 +5,17 @@
 //   echo-check [options] --spawn PROGRAM [ARGS...]
 //
 // With --spawn it starts the server itself, on a free port given as its last argument,
-// checks it (with --pid), and stops it.
+// checks it (with --pid), and stops it. What it prints goes to a log (a temporary file unless
+// --server-log names one): error lines it prints are a flaw, quoted in the report, and when it
+// dies, the verdict says how and quotes its last lines.
 //
 // Exit status: 0 when every scenario passed, 1 when a flaw was found, 2 on bad arguments or
 // when the server cannot be reached at all.
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -48,7 +52,8 @@ constexpr const char* usage_text =
     "  --spawn PROGRAM [ARGS...]\n"
     "                  start the server (the rest of the line, then a free port as its last\n"
     "                  argument), check it on 127.0.0.1 with --pid, then stop it; its output\n"
-    "                  goes to --server-log FILE (default: discarded)\n"
+    "                  goes to --server-log FILE (default: a temporary file), and its error\n"
+    "                  lines and last words are quoted in the report\n"
     "exit status: 0 all passed, 1 a flaw was found, 2 bad arguments or server unreachable\n";
 
 using cli::usage_error;
@@ -67,8 +72,8 @@ struct arguments {
   check_options check;
   std::vector<std::string> scenarios;
   bool json = false;
-  std::vector<std::string> spawn;        // --spawn: the server's command line
-  std::string server_log = "/dev/null";  // --spawn: where its output goes
+  std::vector<std::string> spawn;  // --spawn: the server's command line
+  std::string server_log;          // --spawn: where its output goes ("": a temp file)
 };
 
 arguments parse(int argc, char** argv) {
@@ -144,6 +149,55 @@ arguments parse(int argc, char** argv) {
   return args;
 }
 
+// A line a server prints when something failed: the book's wrappers ("Close error: Bad file
+// descriptor"), the C++ runtime, a sanitizer, an assertion.
+bool error_line(std::string line) {
+  for (auto& c : line) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* sign : {"error", "terminate called", "abort", "segmentation fault", "sanitizer",
+                           "assert", "fatal", "panic"})
+    if (line.find(sign) != std::string::npos) return true;
+  return false;
+}
+
+// The last `n` of `lines`.
+std::vector<std::string> last_of(const std::vector<std::string>& lines, std::size_t n) {
+  return {lines.end() - static_cast<std::ptrdiff_t>(std::min(n, lines.size())), lines.end()};
+}
+
+// Why a program could not be started, with a hint for the usual slips.
+std::string start_failure(const std::string& program, const std::system_error& e) {
+  std::string why = e.what();
+  const int err = e.code().value();
+  if (err == ENOENT && program.find('/') == std::string::npos &&
+      ::access(program.c_str(), F_OK) == 0)
+    why += " (it is not in PATH: ./" + program + "?)";
+  else if (err == EACCES || err == ENOEXEC)
+    why += " (not an executable program: a source file must be compiled first)";
+  return why;
+}
+
+// The server's log: the file named by --server-log, or a temporary one, removed at the end.
+struct server_log_file {
+  std::string path;
+  bool temporary = false;
+
+  explicit server_log_file(const std::string& named) : path(named) {
+    if (!path.empty()) return;
+    const char* dir = std::getenv("TMPDIR");
+    std::string pattern = std::string(dir && *dir ? dir : "/tmp") + "/echo-check-server.XXXXXX";
+    const int fd = ::mkstemp(pattern.data());
+    if (fd < 0) csapp::throw_errno("mkstemp");
+    ::close(fd);
+    path = pattern;
+    temporary = true;
+  }
+  server_log_file(const server_log_file&) = delete;
+  server_log_file& operator=(const server_log_file&) = delete;
+  ~server_log_file() {
+    if (temporary) ::unlink(path.c_str());
+  }
+};
+
 // A progress line on a terminal, once a run has taken more than a second.
 tick_function progress_line() {
   if (!::isatty(STDERR_FILENO)) return {};
@@ -165,19 +219,44 @@ int main(int argc, char** argv) {
   raise_descriptor_limit();
   args.check.on_tick = progress_line();
   endpoint ep;
+  std::optional<server_log_file> log;
   std::optional<child_process> spawned;
+  server_errors errors;  // what the spawned server printed, over the whole check
+  off_t log_read = 0;    // how far its log has been read for error lines
   try {
     ep = resolve(args.host, args.port);
     if (!args.spawn.empty()) {
       args.spawn.push_back(args.port);
-      spawned.emplace(args.spawn, spawn_options{false, args.server_log});
+      log.emplace(args.server_log);
+      try {
+        spawned.emplace(args.spawn, spawn_options{false, log->path});
+      } catch (const std::system_error& e) {
+        std::fprintf(stderr, "echo-check: %s\n", start_failure(args.spawn[0], e).c_str());
+        return 2;
+      }
       if (!spawned->wait_until_listening(ep, args.check.event_limit)) {
+        std::string why = " within 10 s";
+        if (spawned->exited()) why = ": it " + spawned->how_it_ended();
+        spawned->finish_output();
+        const std::vector<std::string> lines = last_of(spawned->log_lines(), 5);
+        why += lines.empty() ? ", and printed nothing" : "; its last lines: " + quoted(lines);
         std::fprintf(stderr, "echo-check: %s did not accept connections on port %s%s\n",
-                     args.spawn[0].c_str(), args.port.c_str(),
-                     spawned->exited() ? " (it exited)" : " within 10 s");
+                     args.spawn[0].c_str(), args.port.c_str(), why.c_str());
         return 2;
       }
       args.check.pid = spawned->pid();
+      args.check.watch = [&] {
+        server_news news;
+        for (auto& line : spawned->new_log_lines(log_read))
+          if (error_line(line)) news.errors.push_back(std::move(line));
+        errors.count += static_cast<int>(news.errors.size());
+        errors.last = last_of(errors.last, 5);
+        for (const auto& line : last_of(news.errors, 5)) errors.last.push_back(line);
+        errors.last = last_of(errors.last, 5);
+        news.ended = spawned->how_it_ended();
+        if (!news.ended.empty()) news.last_lines = last_of(spawned->log_lines(), 5);
+        return news;
+      };
     }
     connect_within(ep, args.check.event_limit);  // reachable at all?
   } catch (const std::system_error& e) {
@@ -194,14 +273,22 @@ int main(int argc, char** argv) {
   std::vector<finding> findings;
   try {
     findings = check.run(args.scenarios);
-  } catch (const std::exception& e) {  // our own failure (epoll, memory): not a finding
+    if (args.check.watch) args.check.watch();  // error lines printed after the last scenario
+  } catch (const std::exception& e) {          // our own failure (epoll, memory): not a finding
     std::fprintf(stderr, "\necho-check: %s\n", e.what());
     return 2;
   }
   if (args.check.on_tick) std::fputs("\r\x1b[K", stderr);
   if (args.json)
-    print_json(stdout, server, args.check.pid, findings);
+    print_json(stdout, server, args.check.pid, findings, errors);
   else
-    print_text(stdout, server, findings);
-  return flaw_names(findings).empty() ? 0 : 1;
+    print_text(stdout, server, findings, errors);
+  std::fflush(stdout);  // the report is out before anything that can wait
+  if (spawned) {
+    const stop_outcome stopped = spawned->stop();
+    if (stopped.how.find("killed") != std::string::npos ||
+        stopped.how.find("still running") != std::string::npos)
+      std::fprintf(stderr, "echo-check: stopping the server: it %s\n", stopped.how.c_str());
+  }
+  return flaw_names(findings).empty() && errors.count == 0 ? 0 : 1;
 }

@@ -25,15 +25,36 @@
 
 namespace echo_check {
 
-struct check_options {
-  load_options load;        // the load scenario's shape
-  int churn = 1000;         // short connections in the churn scenario
-  int churn_at_once = 8;    // of them, at most this many at a time
-  millis patience{2s};      // how long a client waits before "not served" is concluded
-  millis event_limit{10s};  // the bound for anything that should happen (connect, EOF)
-  pid_t pid = 0;            // the server's process, for /proc readings (0: unknown)
-  tick_function on_tick;    // called during load and churn runs (progress, sampling)
+// What a spawned server printed and how it ended, as far as the checker's caller knows.
+struct server_news {
+  std::vector<std::string> errors;      // error lines it printed since the last look
+  std::vector<std::string> last_lines;  // its last lines so far (up to 5)
+  std::string ended;                    // how it ended ("exited with status 1"); "" while it runs
 };
+
+struct check_options {
+  load_options load;                   // the load scenario's shape
+  int churn = 1000;                    // short connections in the churn scenario
+  int churn_at_once = 8;               // of them, at most this many at a time
+  millis patience{2s};                 // how long a client waits before "not served" is concluded
+  millis event_limit{10s};             // the bound for anything that should happen (connect, EOF)
+  pid_t pid = 0;                       // the server's process, for /proc readings (0: unknown)
+  tick_function on_tick;               // called during load and churn runs (progress, sampling)
+  std::function<server_news()> watch;  // after each scenario, when the server's output is known
+};
+
+// Lines quoted for a verdict: "first", "second".
+inline std::string quoted(const std::vector<std::string>& lines) {
+  std::string text;
+  for (std::size_t i = 0; i < lines.size();) {
+    std::size_t same = 1;  // the same line again and again is quoted once, counted
+    while (i + same < lines.size() && lines[i + same] == lines[i]) ++same;
+    text += (text.empty() ? "\"" : ", \"") + lines[i] + "\"";
+    if (same > 1) text += " (" + std::to_string(same) + " times)";
+    i += same;
+  }
+  return text;
+}
 
 struct metric {
   std::string key;  // snake_case, with its unit: "msgs_per_s", "p99_s"
@@ -83,6 +104,7 @@ class checker {
                             std::string("the server stopped answering: ") + e.what() + gone_note(),
                             {}});
       }
+      if (opt_.watch) tell_what_the_server_said(findings.back());
     }
     return findings;
   }
@@ -113,6 +135,32 @@ class checker {
   clock::time_point patience_end() const { return clock::now() + opt_.patience; }
   clock::time_point event_end() const { return clock::now() + opt_.event_limit; }
 
+  // What the server printed during a scenario goes into its verdict; its end, and its last
+  // words, into the verdict of the scenario that saw it end (a flaw, whatever the clients saw).
+  void tell_what_the_server_said(finding& f) {
+    const server_news news = opt_.watch();
+    if (!news.ended.empty()) {
+      if (told_end_) return;
+      told_end_ = true;
+      f.passed = false;
+      const std::string gone = " (the server process is gone)";
+      if (f.verdict.size() >= gone.size() &&
+          f.verdict.compare(f.verdict.size() - gone.size(), gone.size(), gone) == 0)
+        f.verdict.resize(f.verdict.size() - gone.size());
+      f.verdict += "; the server process is gone: it " + news.ended;
+      f.verdict += news.last_lines.empty() ? "; it printed nothing"
+                                           : "; its last words: " + quoted(news.last_lines);
+      return;
+    }
+    if (news.errors.empty()) return;
+    const std::size_t shown = std::min<std::size_t>(news.errors.size(), 5);
+    f.verdict +=
+        "; meanwhile the server printed " +
+        plural(static_cast<long long>(news.errors.size()), "error line", "error lines") +
+        (news.errors.size() > shown ? ", the last " + std::to_string(shown) + ": " : ": ") +
+        quoted({news.errors.end() - static_cast<std::ptrdiff_t>(shown), news.errors.end()});
+  }
+
   // " (the server process is gone)", when we know its pid and it is.
   std::string gone_note() const {
     if (opt_.pid <= 0) return "";
@@ -121,9 +169,7 @@ class checker {
     const auto gone = [&] { return !process_exists(opt_.pid) || process_state(opt_.pid) == 'Z'; };
     const auto end = patience_end();
     while (!gone() && clock::now() < end) ::usleep(10'000);
-    if (gone())
-      return " (the server process is gone: a write to a reset connection raised SIGPIPE, or "
-             "an error ended it)";
+    if (gone()) return " (the server process is gone)";
     return " (the server process is still running, but does not answer)";
   }
 
@@ -389,9 +435,12 @@ class checker {
     o.total = opt_.churn;
     o.line_size = opt_.load.line_size;
     o.limit = opt_.load.limit;
+    o.eof_limit = opt_.patience;
     const double cpu_before = opt_.pid > 0 ? cpu_seconds(opt_.pid) : 0;
-    connections_ += o.total;
+    const int fds_before = opt_.pid > 0 ? read_proc(opt_.pid).fds : -1;
     const load_result r = run_load(ep_, o, opt_.on_tick);
+    const int fds_after = opt_.pid > 0 ? read_proc(opt_.pid).fds : -1;
+    connections_ += r.sessions;
     const double per_second = r.per_second(static_cast<std::uint64_t>(r.finished));
     finding f{"churn",
               r.finished == r.sessions,
@@ -418,6 +467,19 @@ class checker {
       f.verdict += "; " + std::to_string(r.refused) + " refused, " + std::to_string(r.cut_off) +
                    " cut off, " + std::to_string(r.corrupted) + " wrong echoes" +
                    (r.timed_out ? ", and the run hit its time limit" : "");
+    if (r.no_eof > 0) {
+      f.metrics.push_back({"no_eof", static_cast<double>(r.no_eof)});
+      f.verdict += "; " + plural(r.no_eof, "client", "clients") +
+                   " never saw end of file after closing their side (each waited " +
+                   human_seconds(opt_.patience.count() / 1e3) +
+                   "): the server kept its end of the connection open";
+      if (r.gave_up) f.verdict += ", so no more were started after " + with_commas(r.sessions);
+      const int grew = fds_after - fds_before;
+      if (fds_before >= 0 && fds_after >= 0 && grew > 0 && grew * 2 >= r.no_eof)
+        f.verdict +=
+            "; meanwhile its descriptors grew by " + with_commas(grew) + ", with the clients";
+      f.verdict += " (" + connfd_hint() + ")";
+    }
     return f;
   }
 
@@ -435,13 +497,40 @@ class checker {
   // After a polite warm-up connection: what the idle server holds.
   void take_baseline() {
     {
+      const int before = read_proc(opt_.pid).children;
       csapp::unique_fd warm = connect();
-      round_trip(warm.get(), "warm up\n", patience_end());
+      if (round_trip(warm.get(), "warm up\n", patience_end()))
+        in_child_ = read_proc(opt_.pid).children > before;  // its server is alive right now
       ::shutdown(warm.get(), SHUT_WR);
       closed_by(warm.get(), event_end());  // the server has let go of it
     }
-    wait_until([&] { return read_proc(opt_.pid).children == 0; });
+    // Children of the first connections (ours: the warm-up, a spawner's probes) may still be
+    // exiting: the count starts once they have gone, or says that they did not.
+    if (!wait_until([&] { return read_proc(opt_.pid).children == 0; }))
+      unsettled_children_ = read_proc(opt_.pid).children;
     baseline_ = read_proc(opt_.pid);
+  }
+
+  // Whether a child process serves each client (a process server): then a connection that
+  // stays open is the parent's copy. Found with one client, while it is being served.
+  bool serves_in_child() {
+    if (in_child_) return *in_child_;
+    in_child_ = false;
+    try {
+      const int before = read_proc(opt_.pid).children;
+      csapp::unique_fd probe = connect();
+      if (round_trip(probe.get(), "who serves me?\n", patience_end()))
+        in_child_ = read_proc(opt_.pid).children > before;
+    } catch (const std::system_error&) {
+      // no answer: no hint either way
+    }
+    return *in_child_;
+  }
+
+  // What to look at when connections stay open.
+  std::string connfd_hint() {
+    if (opt_.pid <= 0) return "is connfd closed? in a process server, by the parent too";
+    return serves_in_child() ? "is connfd closed in the parent?" : "is connfd closed?";
   }
 
   // Once every client has left, the server is back where it started.
@@ -472,7 +561,7 @@ class checker {
     if (now.fds > baseline_.fds) {
       const int grew = now.fds - baseline_.fds;
       std::string each;
-      if (grew * 2 >= connections_) each = ": about one per connection (is connfd closed?)";
+      if (grew * 2 >= connections_) each = ": about one per connection (" + connfd_hint() + ")";
       flaws.push_back("descriptors grew by " + with_commas(grew) + each);
     }
     if (now.zombies > 0)
@@ -480,13 +569,18 @@ class checker {
                       " zombie children: the server does not reap them (waitpid)");
     if (now.children - now.zombies > baseline_.children)
       flaws.push_back(std::to_string(now.children - now.zombies) +
-                      " child processes still running after every client left");
+                      " child processes still running after every client left (does each child "
+                      "exit when its client is done?)");
     char text[200];
     std::snprintf(text, sizeof text,
                   "after %s: descriptors %d -> %d, threads %d -> %d, child processes %d -> %d",
                   plural(connections_, "connection", "connections").c_str(), baseline_.fds, now.fds,
                   baseline_.threads, now.threads, baseline_.children, now.children);
     f.verdict = text;
+    if (unsettled_children_ > 0)
+      f.verdict += " (the " + std::to_string(baseline_.children) +
+                   " at the start: children of the first connections, still there " +
+                   human_seconds(opt_.event_limit.count() / 1e3) + " after they left)";
     for (const auto& flaw : flaws) f.verdict += "; " + flaw;
     f.passed = flaws.empty();
     return f;
@@ -494,8 +588,11 @@ class checker {
 
   endpoint ep_;
   check_options opt_;
-  proc_reading baseline_;  // the idle server after a warm-up connection
-  int connections_ = 0;    // connections made so far, all scenarios together
+  proc_reading baseline_;         // the idle server after a warm-up connection
+  int connections_ = 0;           // connections made so far, all scenarios together
+  int unsettled_children_ = 0;    // children still there when the baseline had to be taken
+  std::optional<bool> in_child_;  // a child serves each client (known once looked at)
+  bool told_end_ = false;         // a verdict has said how the server ended
 };
 
 }  // namespace echo_check

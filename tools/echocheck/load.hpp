@@ -42,6 +42,8 @@ struct load_options {
   int total = 0;               // churn: sessions in all (0: a load run)
   millis connect_limit{5s};    // the longest the untimed connection phase may take
   millis limit{60s};           // the bound for a whole run, whatever happens
+  millis eof_limit{0};         // churn: how long a client that closed waits for the server's
+                               // close (0: the run's limit)
 };
 
 // Latency percentiles of a run, in seconds.
@@ -57,6 +59,8 @@ struct load_result {
   int corrupted = 0;           // received bytes that were not their own line
   int cut_off = 0;             // connection closed or reset by the server before the end
   int refused = 0;             // connect failed
+  int no_eof = 0;              // churn: closed their side and never saw the server close
+  bool gave_up = false;        // churn: stopped early, no client having seen the server close
   std::uint64_t messages = 0;  // round trips completed
   double seconds = 0;          // timed part of the run
   bool timed_out = false;      // the run hit options.limit before every session was done
@@ -109,10 +113,12 @@ class load_run {
       poll_events(std::min(millis_until(next_tick), millis_until(std::min(timed_end, hard_end))));
       if (clock::now() >= next_tick) {
         next_tick += 100ms;
+        if (churn) give_up_waiting_for_eof(slots);
         if (tick_) tick_(summary(false), seconds_between(t0_, clock::now()));
       }
     }
     result_.timed_out = active_ > 0 && opt_.duration.count() == 0;
+    for (const auto& s : sessions_) result_.no_eof += s.state == phase::closing ? 1 : 0;
     const auto t1 = clock::now();
     for (auto& s : sessions_) s.fd.reset();  // a timed run ends: everyone leaves at once
     load_result r = summary(true);
@@ -130,7 +136,8 @@ class load_run {
     std::size_t sent = 0;     // bytes of this round's line written so far
     std::size_t matched = 0;  // bytes of this round's echo received so far
     clock::time_point round_start;
-    bool wants_out = false;  // registered for EPOLLOUT
+    clock::time_point closed_at;  // churn: when it closed its side
+    bool wants_out = false;       // registered for EPOLLOUT
   };
 
   // Starts the next client in `slot`. A connect that fails at once ends that client; a
@@ -273,10 +280,29 @@ class load_run {
       begin_round(slot);
     } else if (churn) {
       s.state = phase::closing;  // close our side; the server's EOF ends the session
+      s.closed_at = now;
       ::shutdown(s.fd.get(), SHUT_WR);
     } else {
       ++result_.finished;  // leave at once, as a real client does: a fixed pool needs it
       end_session(slot);
+    }
+  }
+
+  // A churn client that closed its side waits eof_limit for the server to close, then
+  // leaves. Once twice the clients at a time have waited in vain and none saw the server
+  // close, more of the same would only take longer: no new client starts.
+  void give_up_waiting_for_eof(int slots) {
+    if (opt_.eof_limit.count() <= 0) return;
+    const auto now = clock::now();
+    for (std::size_t i = 0; i < sessions_.size(); ++i) {
+      session& s = sessions_[i];
+      if (s.state != phase::closing || now - s.closed_at < opt_.eof_limit) continue;
+      ++result_.no_eof;
+      if (result_.no_eof >= 2 * slots && result_.finished == 0 && !result_.gave_up) {
+        result_.gave_up = true;
+        next_id_ = static_cast<int>(rounds_of_.size());  // start no more
+      }
+      end_session(static_cast<int>(i));
     }
   }
 

@@ -32,6 +32,14 @@ inline std::string wrap(const std::string& text, std::size_t indent, std::size_t
   return out;
 }
 
+// The error lines a spawned server printed over the whole check. A server that prints errors
+// has a flaw even when every client was served: each is a system call that failed (the
+// book's wrappers print "Close error: Bad file descriptor" and end the process that did it).
+struct server_errors {
+  int count = 0;                  // error lines in all
+  std::vector<std::string> last;  // the last of them (up to 5)
+};
+
 inline std::string flaw_names(const std::vector<finding>& findings) {
   std::string names;
   for (const auto& f : findings)
@@ -40,12 +48,20 @@ inline std::string flaw_names(const std::vector<finding>& findings) {
 }
 
 inline void print_text(std::FILE* out, const std::string& server,
-                       const std::vector<finding>& findings) {
+                       const std::vector<finding>& findings, const server_errors& errors = {}) {
   std::fprintf(out, "echo-check %s\n", server.c_str());
   for (const auto& f : findings)
     std::fprintf(out, "%s  %-13s  %s\n", f.passed ? "PASS" : "FLAW", f.scenario.c_str(),
                  wrap(f.verdict, 21, 100).c_str());
-  const std::string flaws = flaw_names(findings);
+  if (errors.count > 0)
+    std::fprintf(out, "FLAW  %-13s  %s\n", "server-errors",
+                 wrap("the server printed " + plural(errors.count, "error line", "error lines") +
+                          " on its stderr" + (errors.count > 5 ? ", the last 5: " : ": ") +
+                          quoted(errors.last),
+                      21, 100)
+                     .c_str());
+  std::string flaws = flaw_names(findings);
+  if (errors.count > 0) flaws += (flaws.empty() ? "" : ", ") + std::string("server-errors");
   if (flaws.empty())
     std::fprintf(out, "every scenario passed\n");
   else
@@ -88,10 +104,17 @@ inline std::string json_number(double value) {
 }
 
 inline void print_json(std::FILE* out, const std::string& server, pid_t pid,
-                       const std::vector<finding>& findings) {
+                       const std::vector<finding>& findings, const server_errors& errors = {}) {
   std::string json = "{\"server\":" + json_string(server);
   if (pid > 0) json += ",\"pid\":" + std::to_string(pid);
-  json += ",\"passed\":" + std::string(flaw_names(findings).empty() ? "true" : "false");
+  const bool passed = flaw_names(findings).empty() && errors.count == 0;
+  json += ",\"passed\":" + std::string(passed ? "true" : "false");
+  if (errors.count > 0) {
+    json += ",\"server_errors\":{\"count\":" + std::to_string(errors.count) + ",\"last\":[";
+    for (std::size_t i = 0; i < errors.last.size(); ++i)
+      json += (i > 0 ? "," : "") + json_string(errors.last[i]);
+    json += "]}";
+  }
   json += ",\"scenarios\":[";
   for (std::size_t i = 0; i < findings.size(); ++i) {
     const finding& f = findings[i];

@@ -16,6 +16,10 @@
 // itself a child subreaper (prctl), so a server's children that outlive it become ours and
 // are reaped here, instead of depending on whatever init the machine runs.
 //
+// Starting. A program that cannot be started (no such file, not executable) is an error of the
+// constructor, with the exec's own errno: the child reports it through a close-on-exec pipe,
+// which a successful exec closes unread, so the parent knows which of the two happened.
+//
 // Output. stdout is a pipe read here; once a log file is named, a thread copies the rest into
 // it, because several book servers print a line per client and a pipe nobody drains fills
 // up (64 KiB) and then blocks the server in printf.
@@ -28,6 +32,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <csignal>
@@ -124,12 +129,15 @@ class child_process {
     args.reserve(argv.size() + 1);
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    csapp::unique_fd out_r, out_w, in_r, in_w, log;
+    csapp::unique_fd out_r, out_w, in_r, in_w, log, exec_r, exec_w;
     make_pipe(out_r, out_w);
+    make_pipe(exec_r, exec_w);
     if (opt.with_stdin) make_pipe(in_r, in_w);
     if (!opt.log_path.empty()) {
       log.reset(::open(opt.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
       if (!log) csapp::throw_errno(("open " + opt.log_path).c_str());
+      log_start_ = ::lseek(log.get(), 0, SEEK_END);
+      log_path_ = opt.log_path;
     }
     pid_ = ::fork();
     if (pid_ < 0) csapp::throw_errno("fork");
@@ -149,9 +157,21 @@ class child_process {
         const int null = ::open("/dev/null", O_RDONLY);
         ::dup2(null, STDIN_FILENO);
       }
-      ::close_range(3, ~0U, 0);  // nothing of ours leaks into it, however many we hold
+      // Nothing of ours leaks into it, however many we hold; the exec pipe stays open until
+      // the exec succeeds (it is close-on-exec) or the child reports why it failed.
+      ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
       ::execvp(args[0], args.data());
+      const int why = errno;
+      (void)!::write(exec_w.get(), &why, sizeof why);
       ::_exit(127);
+    }
+    exec_w.reset();
+    int why = 0;
+    if (csapp::retry_on_eintr([&] { return ::read(exec_r.get(), &why, sizeof why); }) ==
+        static_cast<ssize_t>(sizeof why)) {
+      int status = 0;
+      csapp::retry_on_eintr([&] { return ::waitpid(pid_, &status, 0); });  // it _exits at once
+      throw std::system_error(why, std::generic_category(), "cannot start " + argv[0]);
     }
     // Also here: whichever of parent and child runs first, the group exists before anyone
     // signals it (EACCES once the child has exec'd is harmless: it did it itself).
@@ -163,12 +183,68 @@ class child_process {
   }
   child_process(const child_process&) = delete;
   child_process& operator=(const child_process&) = delete;
-  ~child_process() {
+  ~child_process() { finish_output(); }
+
+  // Stops it, and waits until its output is all in the log (a process that left its group
+  // may hold the pipe open: what it has not written within 100 ms is not waited for).
+  void finish_output() {
     stop();
+    draining_ = false;
     if (drain_.joinable()) drain_.join();
   }
 
   pid_t pid() const { return pid_; }
+
+  // Its output so far (stderr, and stdout once the port is known), as lines: at most the
+  // last `max_bytes` of it. Empty without a log.
+  std::vector<std::string> log_lines(std::size_t max_bytes = 64 * 1024) const {
+    std::vector<std::string> lines;
+    if (log_path_.empty()) return lines;
+    csapp::unique_fd in(::open(log_path_.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!in) return lines;
+    const off_t end = ::lseek(in.get(), 0, SEEK_END);
+    const off_t from = std::max(log_start_, end - static_cast<off_t>(max_bytes));
+    std::string text(static_cast<std::size_t>(std::max<off_t>(0, end - from)), '\0');
+    const ssize_t n = ::pread(in.get(), text.data(), text.size(), from);
+    text.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    std::size_t at = 0;
+    if (from > log_start_) {  // skip the partial first line
+      at = text.find('\n');
+      if (at == std::string::npos) return lines;
+      ++at;
+    }
+    while (at < text.size()) {
+      auto nl = text.find('\n', at);
+      if (nl == std::string::npos) nl = text.size();
+      if (nl > at) lines.push_back(text.substr(at, nl - at));
+      at = nl + 1;
+    }
+    return lines;
+  }
+
+  // The whole lines of its output written since `at` (a log offset, 0 at first), which is
+  // moved past them. Empty without a log.
+  std::vector<std::string> new_log_lines(off_t& at) const {
+    std::vector<std::string> lines;
+    if (log_path_.empty()) return lines;
+    csapp::unique_fd in(::open(log_path_.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!in) return lines;
+    at = std::max(at, log_start_);
+    const off_t end = ::lseek(in.get(), 0, SEEK_END);
+    std::string text(static_cast<std::size_t>(std::max<off_t>(0, end - at)), '\0');
+    const ssize_t n = ::pread(in.get(), text.data(), text.size(), at);
+    text.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    std::size_t from = 0;
+    for (auto nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', from)) {
+      if (nl > from) lines.push_back(text.substr(from, nl - from));
+      from = nl + 1;
+    }
+    at += static_cast<off_t>(from);
+    return lines;
+  }
+
+  // How it ended, once it has ("exited with status 1"); empty while it runs.
+  std::string how_it_ended() { return exited() ? describe_wait_status(*status_) : std::string(); }
   int stdin_fd() const { return stdin_.get(); }
   void close_stdin() { stdin_.reset(); }
 
@@ -306,10 +382,20 @@ class child_process {
     drain_ = std::thread([this, first = std::exchange(pending_, {})] {
       csapp::writen(log_.get(), first.data(), first.size());
       char buf[65536];
-      ssize_t n;
-      while ((n = csapp::retry_on_eintr([&] { return ::read(stdout_.get(), buf, sizeof buf); })) >
-             0)
+      // Until EOF; after stop(), only what is already there (checked every 100 ms).
+      for (;;) {
+        pollfd p{stdout_.get(), POLLIN, 0};
+        const int ready = ::poll(&p, 1, 100);
+        if (ready < 0 && errno != EINTR) return;
+        if (ready <= 0) {
+          if (!draining_) return;
+          continue;
+        }
+        const ssize_t n =
+            csapp::retry_on_eintr([&] { return ::read(stdout_.get(), buf, sizeof buf); });
+        if (n <= 0) return;
         csapp::writen(log_.get(), buf, static_cast<std::size_t>(n));
+      }
     });
   }
 
@@ -319,6 +405,9 @@ class child_process {
   csapp::unique_fd log_;                 // its stderr, and its stdout once the port is known
   std::string pending_;                  // stdout bytes read but not yet returned as lines
   std::thread drain_;                    // copies stdout_ to log_
+  std::atomic<bool> draining_{true};     // false: the drain stops once the pipe is idle
+  std::string log_path_;                 // the log's name, when there is one
+  off_t log_start_ = 0;                  // where this program's part of the log begins
   std::optional<int> status_;            // its wait status, once reaped
   std::optional<stop_outcome> stopped_;  // set by the first stop()
 };
