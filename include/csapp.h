@@ -1,5 +1,8 @@
 // csapp.h - the book's support library (CS:APP 3rd ed.), as one C++ header.
 //
+// Use: `g++ -std=c++17 prog.c -pthread` (g++, not gcc: this is C++17). Leave the book's
+// csapp.c and sbuf.c out of the build: this header and sbuf.h already define all of it.
+//
 // Every name of the book's csapp.h, with the book's return conventions: lowercase functions
 // return -1 and set errno (open_clientfd/open_listenfd return -2 for resolver errors);
 // Capitalized wrappers check the result and, on failure, print "msg: reason" and exit.
@@ -9,7 +12,7 @@
 // Deliberate differences from the book (book-notes/deviations.md says why, with tests):
 //   - failures exit with status 1, not 0, and each report is one thread-safe write;
 //   - nothing dies on EINTR: P, Accept, Read, Write, Wait, Waitpid and RIO restart, and an
-//     interrupted Select returns 0 with empty sets so the caller's loop simply goes round;
+//     interrupted Select waits again for the time that remains (a signal is not a timeout);
 //   - Accept retries ECONNABORTED/EPROTO and survives running out of descriptors;
 //   - a peer that resets or closes early ends that connection, not the server: Rio_* treat
 //     ECONNRESET/EPIPE as end of file, and writes never raise SIGPIPE on a socket;
@@ -82,6 +85,9 @@ static_assert(!csapp::detail::is_file_named(__BASE_FILE__, "sbuf.c"),
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <algorithm>  // Select: std::max
+#include <chrono>     // Select: the deadline of a restarted wait
 
 #include "csapp/error.hpp"
 #include "csapp/fd.hpp"
@@ -288,16 +294,35 @@ inline void Close(int fd) {
   if (close(fd) < 0 && errno != EINTR) unix_error("Close error");
 }
 
-// An interrupted select returns 0 with all three sets emptied: "nothing is ready, go round
-// the loop again", which lets the loop notice a flag its signal handler set.
+// A handler that returns makes select fail with EINTR, whatever SA_RESTART says (the kernel
+// never restarts it). That is neither an error nor a timeout: Select waits again, on the same
+// sets, for the time that remains (computed here: POSIX leaves the timeout undefined after an
+// error). It returns 0 only when the time is really up. A program that must notice a signal
+// in its loop puts the read end of a self-pipe in the set (csapp/stop.hpp's stop_fd()), which
+// the handler makes readable.
 inline int Select(int n, fd_set* readfds, fd_set* writefds, fd_set* exceptfds,
                   struct timeval* timeout) {
-  const int rc = select(n, readfds, writefds, exceptfds, timeout);
-  if (rc >= 0) return rc;
-  if (errno != EINTR) unix_error("Select error");
-  for (fd_set* set : {readfds, writefds, exceptfds})
-    if (set != nullptr) FD_ZERO(set);
-  return 0;
+  fd_set* const sets[3] = {readfds, writefds, exceptfds};
+  fd_set asked[3];
+  for (int i = 0; i < 3; i++)
+    if (sets[i] != nullptr) asked[i] = *sets[i];
+  using clock = std::chrono::steady_clock;
+  const auto deadline = timeout == nullptr ? clock::time_point::max()
+                                           : clock::now() + std::chrono::seconds(timeout->tv_sec) +
+                                                 std::chrono::microseconds(timeout->tv_usec);
+  for (;;) {
+    const int rc = select(n, readfds, writefds, exceptfds, timeout);
+    if (rc >= 0) return rc;
+    if (errno != EINTR) unix_error("Select error");
+    for (int i = 0; i < 3; i++)
+      if (sets[i] != nullptr) *sets[i] = asked[i];
+    if (timeout != nullptr) {
+      const auto left = std::chrono::duration_cast<std::chrono::microseconds>(
+          std::max(deadline - clock::now(), clock::duration::zero()));
+      timeout->tv_sec = static_cast<time_t>(left.count() / 1000000);
+      timeout->tv_usec = static_cast<suseconds_t>(left.count() % 1000000);
+    }
+  }
 }
 
 inline int Dup2(int fd1, int fd2) {

@@ -1,5 +1,8 @@
 // sbuf.h - the book's bounded buffer of ints (Section 12.5.4), for `#include "sbuf.h"`.
 //
+// Leave the book's sbuf.c out of the build: the functions are all here (csapp.h's first
+// lines stop a build that compiles it, with a message that says so).
+//
 // Kept apart from csapp.h, as in the book, so a student who writes their own sbuf.c is not
 // clashing with this one. The algorithm is csapp::detail::ring_insert / ring_remove, the
 // same code csapp::sbuf<T> runs; these functions add the book's names and its policy of

@@ -3,8 +3,8 @@
 // of the clone (the test single_include.drift fails while this copy is stale).
 //
 // Use: copy single_include/csapp.h (and sbuf.h, for the book's `#include "sbuf.h"`)
-// beside your program, then `g++ -std=c++17 prog.cpp -pthread`. Nothing else is needed,
-// and the book's csapp.c must stay out of the build (it would define everything twice).
+// beside your program, then `g++ -std=c++17 prog.c -pthread`. Nothing else is needed,
+// and the book's csapp.c and sbuf.c stay out of the build (they would define it twice).
 //
 // Made from, in this order:
 //   include/csapp.h
@@ -21,6 +21,9 @@
 
 // csapp.h - the book's support library (CS:APP 3rd ed.), as one C++ header.
 //
+// Use: `g++ -std=c++17 prog.c -pthread` (g++, not gcc: this is C++17). Leave the book's
+// csapp.c and sbuf.c out of the build: this header and sbuf.h already define all of it.
+//
 // Every name of the book's csapp.h, with the book's return conventions: lowercase functions
 // return -1 and set errno (open_clientfd/open_listenfd return -2 for resolver errors);
 // Capitalized wrappers check the result and, on failure, print "msg: reason" and exit.
@@ -30,7 +33,7 @@
 // Deliberate differences from the book (book-notes/deviations.md says why, with tests):
 //   - failures exit with status 1, not 0, and each report is one thread-safe write;
 //   - nothing dies on EINTR: P, Accept, Read, Write, Wait, Waitpid and RIO restart, and an
-//     interrupted Select returns 0 with empty sets so the caller's loop simply goes round;
+//     interrupted Select waits again for the time that remains (a signal is not a timeout);
 //   - Accept retries ECONNABORTED/EPROTO and survives running out of descriptors;
 //   - a peer that resets or closes early ends that connection, not the server: Rio_* treat
 //     ECONNRESET/EPIPE as end of file, and writes never raise SIGPIPE on a socket;
@@ -45,8 +48,38 @@
 #ifndef CSAPP_BOOK_CSAPP_H
 #define CSAPP_BOOK_CSAPP_H
 
+// Compiled as C or as C++ older than C++17, stop with one line that names the fix. Compilers
+// go on after #error; an #include of a file that cannot exist ends the compilation at once,
+// so the #error stays the only message instead of the head of a cascade.
 #ifndef __cplusplus
-#error "csapp.h (csapp-conc) is C++ only: compile with g++ or clang++, e.g. g++ prog.c -pthread"
+#error "csapp.h is C++, not C: compile with g++ -std=c++17 prog.c -pthread (and no csapp.c)"
+#include "csapp.h stops here: see the error above"
+#elif __cplusplus < 201703L
+#error "csapp.h needs C++17 or later: compile with -std=c++17 (g++ -std=c++17 prog.c -pthread)"
+#include "csapp.h stops here: see the error above"
+#endif
+
+// The book's csapp.c (or sbuf.c) compiled next to this header would define every function a
+// second time: a page of redefinition errors. This one comes first and says what to do.
+// (__BASE_FILE__ is the file named on the command line; GCC and clang define it.)
+#ifdef __BASE_FILE__
+namespace csapp::detail {
+// Whether `path` names a file called `name`, in any directory.
+constexpr bool is_file_named(const char* path, const char* name) noexcept {
+  const char* base = path;
+  for (const char* p = path; *p != '\0'; ++p)
+    if (*p == '/') base = p + 1;
+  for (; *base != '\0' && *base == *name; ++base, ++name) {
+  }
+  return *base == '\0' && *name == '\0';
+}
+}  // namespace csapp::detail
+static_assert(!csapp::detail::is_file_named(__BASE_FILE__, "csapp.c"),
+              "csapp.h is header-only: leave the book's csapp.c out of your build "
+              "(compile only your own .c files: g++ -std=c++17 prog.c -pthread)");
+static_assert(!csapp::detail::is_file_named(__BASE_FILE__, "sbuf.c"),
+              "sbuf.h is header-only: leave the book's sbuf.c out of your build "
+              "(compile only your own .c files: g++ -std=c++17 prog.c -pthread)");
 #endif
 
 // The book's header brings in all of these; programs written against it rely on that.
@@ -74,6 +107,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>  // Select: std::max
+#include <chrono>     // Select: the deadline of a restarted wait
+
 // ---- include/csapp/error.hpp (pasted here by cmake/amalgamate.cmake) ----
 // csapp/error.hpp - how the toolkit reports failure, and the one EINTR retry loop.
 //
@@ -82,6 +118,14 @@
 // status 1 (the book exits 0, which makes a failed program look successful to a shell or a
 // test) and formats the whole message into one write(2), so that threads failing at the same
 // time do not interleave their reports and no strerror() static buffer is shared.
+
+// Every header of the C++ face includes this one before it uses anything of C++17: older
+// than that, stop with one line that names the fix (a missing file ends the compilation at
+// once, where an #error alone would be followed by a cascade).
+#if defined(__cplusplus) && __cplusplus < 201703L
+#error "csapp-conc needs C++17 or later: compile with -std=c++17 (g++ -std=c++17 prog.cpp -pthread)"
+#include "csapp-conc stops here: see the error above"
+#endif
 
 #include <cerrno>
 #include <cstdlib>
@@ -800,7 +844,8 @@ inline ssize_t putl(long v) noexcept {
 // Where this differs from the book, and why:
 //   - listen_on / open_listenfd bind a dual-stack IPv6 socket when the kernel has IPv6, so
 //     clients reach it over 127.0.0.1 and ::1 alike, and never pass AI_ADDRCONFIG, which
-//     finds no address at all on a machine whose only interface is loopback;
+//     finds no address at all on a machine whose only interface is loopback; an IPv4 client
+//     of that socket still comes out of accept as an AF_INET address (detail::unmap_ipv4);
 //   - accept retries EINTR and the errors that mean "that one connection died before we
 //     took it" (ECONNABORTED, EPROTO), instead of ending the server;
 //   - when the process is out of descriptors (EMFILE/ENFILE), the waiting client is taken
@@ -811,6 +856,7 @@ inline ssize_t putl(long v) noexcept {
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <fcntl.h>
 #include <mutex>
 #include <netdb.h>
@@ -972,6 +1018,37 @@ inline int open_listener(const char* port, int backlog, std::error_code& ec) noe
   return fd;
 }
 
+namespace detail {
+
+// The dual-stack listener (open_listener) hands an IPv4 client over as an IPv4-mapped IPv6
+// address, ::ffff:a.b.c.d. Programs written for the book expect an IPv4 client to look like
+// one: printed as a.b.c.d, and looked up by getnameinfo in /etc/hosts. For the mapped form
+// the resolver skips /etc/hosts and asks DNS, so every connection could wait for a DNS
+// timeout. When the caller's buffer can hold a sockaddr_in, the address is rewritten in
+// place as the sockaddr_in it stands for (read back with getpeername when the buffer was too
+// small for the whole IPv6 form).
+inline void unmap_ipv4(int fd, sockaddr* addr, socklen_t* addrlen, socklen_t room) noexcept {
+  if (addr == nullptr || addrlen == nullptr || room < sizeof(sockaddr_in) ||
+      addr->sa_family != AF_INET6)
+    return;
+  sockaddr_in6 v6{};
+  if (room >= sizeof v6 && *addrlen >= sizeof v6) {
+    std::memcpy(&v6, addr, sizeof v6);
+  } else {
+    socklen_t len = sizeof v6;
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&v6), &len) < 0 || len < sizeof v6) return;
+  }
+  if (!IN6_IS_ADDR_V4MAPPED(&v6.sin6_addr)) return;
+  sockaddr_in v4{};
+  v4.sin_family = AF_INET;
+  v4.sin_port = v6.sin6_port;
+  std::memcpy(&v4.sin_addr, &v6.sin6_addr.s6_addr[12], sizeof v4.sin_addr);
+  std::memcpy(addr, &v4, sizeof v4);
+  *addrlen = sizeof v4;
+}
+
+}  // namespace detail
+
 // accept(2) for servers: returns a connected descriptor, or -1 with errno. Retries what
 // only concerns one client (see the top of this file). A non-blocking listening socket
 // with nobody waiting returns -1 with EAGAIN, so an event loop gets control back.
@@ -981,7 +1058,10 @@ inline int accept_client(int listenfd, sockaddr* addr, socklen_t* addrlen) noexc
   for (;;) {
     if (addrlen != nullptr) *addrlen = room;  // a failed try may have changed it
     const int fd = ::accept(listenfd, addr, addrlen);
-    if (fd >= 0) return fd;
+    if (fd >= 0) {
+      detail::unmap_ipv4(fd, addr, addrlen, room);
+      return fd;
+    }
     switch (errno) {
       case EINTR:
       case ECONNABORTED:
@@ -991,8 +1071,10 @@ inline int accept_client(int listenfd, sockaddr* addr, socklen_t* addrlen) noexc
       case ENFILE:
         if (!detail::wait_for_client(listenfd)) return -1;
         if (addrlen != nullptr) *addrlen = room;
-        if (const int late = ::accept(listenfd, addr, addrlen); late >= 0)
+        if (const int late = ::accept(listenfd, addr, addrlen); late >= 0) {
+          detail::unmap_ipv4(late, addr, addrlen, room);
           return late;  // freed meanwhile
+        }
         if ((errno == EMFILE || errno == ENFILE) && !detail::drop_one_connection(listenfd))
           ::poll(nullptr, 0, 10);  // no reserve (another thread holds the freed slot): back off
         continue;
@@ -1234,16 +1316,35 @@ inline void Close(int fd) {
   if (close(fd) < 0 && errno != EINTR) unix_error("Close error");
 }
 
-// An interrupted select returns 0 with all three sets emptied: "nothing is ready, go round
-// the loop again", which lets the loop notice a flag its signal handler set.
+// A handler that returns makes select fail with EINTR, whatever SA_RESTART says (the kernel
+// never restarts it). That is neither an error nor a timeout: Select waits again, on the same
+// sets, for the time that remains (computed here: POSIX leaves the timeout undefined after an
+// error). It returns 0 only when the time is really up. A program that must notice a signal
+// in its loop puts the read end of a self-pipe in the set (csapp/stop.hpp's stop_fd()), which
+// the handler makes readable.
 inline int Select(int n, fd_set* readfds, fd_set* writefds, fd_set* exceptfds,
                   struct timeval* timeout) {
-  const int rc = select(n, readfds, writefds, exceptfds, timeout);
-  if (rc >= 0) return rc;
-  if (errno != EINTR) unix_error("Select error");
-  for (fd_set* set : {readfds, writefds, exceptfds})
-    if (set != nullptr) FD_ZERO(set);
-  return 0;
+  fd_set* const sets[3] = {readfds, writefds, exceptfds};
+  fd_set asked[3];
+  for (int i = 0; i < 3; i++)
+    if (sets[i] != nullptr) asked[i] = *sets[i];
+  using clock = std::chrono::steady_clock;
+  const auto deadline = timeout == nullptr ? clock::time_point::max()
+                                           : clock::now() + std::chrono::seconds(timeout->tv_sec) +
+                                                 std::chrono::microseconds(timeout->tv_usec);
+  for (;;) {
+    const int rc = select(n, readfds, writefds, exceptfds, timeout);
+    if (rc >= 0) return rc;
+    if (errno != EINTR) unix_error("Select error");
+    for (int i = 0; i < 3; i++)
+      if (sets[i] != nullptr) *sets[i] = asked[i];
+    if (timeout != nullptr) {
+      const auto left = std::chrono::duration_cast<std::chrono::microseconds>(
+          std::max(deadline - clock::now(), clock::duration::zero()));
+      timeout->tv_sec = static_cast<time_t>(left.count() / 1000000);
+      timeout->tv_usec = static_cast<suseconds_t>(left.count() % 1000000);
+    }
+  }
 }
 
 inline int Dup2(int fd1, int fd2) {
@@ -1763,8 +1864,8 @@ class sbuf {
 //
 // A program whose only thread sits in one client's read uses shutdown_on_stop(connfd).
 //
-// An event loop adds stop_fd() to its read set instead, or checks stop_requested() when
-// select returns 0 (the handlers are installed without SA_RESTART, so select is woken).
+// An event loop adds stop_fd() to its read set instead: the book face's Select waits on
+// after a signal (a signal is not a timeout), and returns stop_fd() once it is readable.
 
 #include <atomic>
 #include <cerrno>

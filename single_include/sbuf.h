@@ -3,14 +3,17 @@
 // of the clone (the test single_include.drift fails while this copy is stale).
 //
 // Use: copy single_include/csapp.h (and sbuf.h, for the book's `#include "sbuf.h"`)
-// beside your program, then `g++ -std=c++17 prog.cpp -pthread`. Nothing else is needed,
-// and the book's csapp.c must stay out of the build (it would define everything twice).
+// beside your program, then `g++ -std=c++17 prog.c -pthread`. Nothing else is needed,
+// and the book's csapp.c and sbuf.c stay out of the build (they would define it twice).
 //
 // Made from, in this order:
 //   include/sbuf.h
 #pragma once
 
 // sbuf.h - the book's bounded buffer of ints (Section 12.5.4), for `#include "sbuf.h"`.
+//
+// Leave the book's sbuf.c out of the build: the functions are all here (csapp.h's first
+// lines stop a build that compiles it, with a message that says so).
 //
 // Kept apart from csapp.h, as in the book, so a student who writes their own sbuf.c is not
 // clashing with this one. The algorithm is csapp::detail::ring_insert / ring_remove, the

@@ -8,6 +8,8 @@
 #include <string>
 #include <thread>
 
+#include <csapp/stop.hpp>
+
 #include "support/support.hpp"
 
 using test_support::run_in_child;
@@ -124,25 +126,80 @@ TEST_CASE("book.the ends of streams are not errors: Fgets, Readdir, Read at EOF"
   CHECK(r.err.empty());
 }
 
-TEST_CASE("book.Select interrupted by a signal returns 0 with empty sets instead of exiting") {
+// A signal is neither an error nor a timeout: the interrupted Select waits on. Proved by an
+// event, not a clock: the byte written after the handler has run is what Select returns.
+TEST_CASE("book.Select interrupted by a signal waits on and returns what then becomes ready") {
+  for (const bool with_timeout : {false, true}) {
+    CAPTURE(with_timeout);
+    auto [read_end, write_end] = test_support::pipe_pair();
+    test_support::interrupter interrupter;
+    std::atomic<int> result{-2};
+    std::atomic<bool> ready_set{false};
+    std::atomic<pid_t> tid{0};
+    std::thread waiter([&, fd = read_end.get()] {
+      tid = test_support::this_thread_id();
+      fd_set ready;
+      FD_ZERO(&ready);
+      FD_SET(fd, &ready);
+      struct timeval limit = {60, 0};  // far beyond the test: only the byte can end the wait
+      result = Select(fd + 1, &ready, nullptr, nullptr, with_timeout ? &limit : nullptr);
+      ready_set = FD_ISSET(fd, &ready);
+    });
+    REQUIRE(test_support::wait_for([&] { return tid.load() != 0; }));
+    REQUIRE(interrupter.interrupt(waiter.native_handle(), tid.load()));
+    CHECK(interrupter.interrupt(waiter.native_handle(), tid.load()));  // and once more
+    CHECK(result.load() == -2);  // still waiting after both handlers ran
+    REQUIRE(::write(write_end.get(), "x", 1) == 1);
+    waiter.join();
+    CHECK(result.load() == 1);
+    CHECK(ready_set.load());
+  }
+}
+
+// Problem 12.32's tfgets: a line within 5 s, else give up. After a signal the wait goes on
+// (the test above), and the time that remains still runs out: 0, the sets emptied, as for
+// any timeout, and no endless restarting.
+TEST_CASE("book.Select with a timeout and a signal still times out") {
   auto [read_end, write_end] = test_support::pipe_pair();
   test_support::interrupter interrupter;
   std::atomic<int> result{-2};
-  std::atomic<bool> set_cleared{false};
   std::atomic<pid_t> tid{0};
+  std::atomic<bool> cleared{false};
   std::thread waiter([&, fd = read_end.get()] {
     tid = test_support::this_thread_id();
     fd_set ready;
     FD_ZERO(&ready);
     FD_SET(fd, &ready);
-    result = Select(fd + 1, &ready, nullptr, nullptr, nullptr);
-    set_cleared = !FD_ISSET(fd, &ready);
+    struct timeval limit = {0, 300000};
+    result = Select(fd + 1, &ready, nullptr, nullptr, &limit);
+    cleared = !FD_ISSET(fd, &ready);
   });
   REQUIRE(test_support::wait_for([&] { return tid.load() != 0; }));
   CHECK(interrupter.interrupt(waiter.native_handle(), tid.load()));
   waiter.join();
-  CHECK(result.load() == 0);
-  CHECK(set_cleared.load());
+  CHECK(result.load() == 0);  // a timeout, reported as one
+  CHECK(cleared.load());
+}
+
+// The servers' way to stop: the handler writes to a pipe in the read set. A restarted Select
+// sees the pipe readable and returns it.
+TEST_CASE("book.Select returns the self-pipe when a stop signal arrives") {
+  const auto r = run_in_child([] {
+    csapp::stop_on_signals();
+    const pid_t main_tid = test_support::this_thread_id();
+    std::thread signaller([main_tid] {
+      if (test_support::wait_for([&] { return test_support::thread_state(main_tid) == 'S'; }))
+        ::kill(::getpid(), SIGTERM);
+    });
+    fd_set ready;
+    FD_ZERO(&ready);
+    FD_SET(csapp::stop_fd(), &ready);
+    const int n = Select(csapp::stop_fd() + 1, &ready, NULL, NULL, NULL);
+    signaller.join();
+    _exit(n == 1 && FD_ISSET(csapp::stop_fd(), &ready) && csapp::stop_requested() ? 0 : 3);
+  });
+  CHECK(r.term_signal == 0);
+  CHECK(r.exit_code == 0);
 }
 
 TEST_CASE("book.Sigsuspend returns after a handler runs instead of exiting") {

@@ -1,6 +1,9 @@
 // echoserver_nb - ours, not a figure: an event-driven echo server that no client can stall (the
 // book's homework 12.23), still with select(2).
 //
+// This is an answer to problem 12.23 and gives it away: if you are doing 12.23, write your own
+// server before you read this file or nb_client.hpp.
+//
 // echoservers trusts each ready client to finish what it started: once select says a
 // socket is readable it calls Rio_readlineb, which waits for the rest of the line, and
 // Rio_writen, which waits until the client takes the whole echo. One client that sends
@@ -68,7 +71,6 @@ int main(int argc, char** argv) {
       if (fd > top) top = fd;
     }
 
-    // Interrupted by a signal, Select returns 0 with empty sets: nothing to do this round.
     int nready = Select(top + 1, &read_set, &write_set, NULL, NULL);
 
     if (FD_ISSET(listenfd, &read_set)) {

@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
     FD_SET(other, &ready_set);
     if (other > maxfd) maxfd = other;
 
-    Select(maxfd + 1, &ready_set, NULL, NULL, NULL);  // 0 with empty sets on a signal
+    Select(maxfd + 1, &ready_set, NULL, NULL, NULL);
 
     if (stdin_open && FD_ISSET(STDIN_FILENO, &ready_set)) stdin_open = read_commands(connfd >= 0);
     if (connfd < 0 && FD_ISSET(listenfd, &ready_set)) {

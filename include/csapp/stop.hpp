@@ -16,8 +16,8 @@
 //
 // A program whose only thread sits in one client's read uses shutdown_on_stop(connfd).
 //
-// An event loop adds stop_fd() to its read set instead, or checks stop_requested() when
-// select returns 0 (the handlers are installed without SA_RESTART, so select is woken).
+// An event loop adds stop_fd() to its read set instead: the book face's Select waits on
+// after a signal (a signal is not a timeout), and returns stop_fd() once it is readable.
 #pragma once
 
 #include <atomic>
