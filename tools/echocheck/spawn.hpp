@@ -197,7 +197,7 @@ class child_process {
 
   // Its output so far (stderr, and stdout once the port is known), as lines: at most the
   // last `max_bytes` of it. Empty without a log.
-  std::vector<std::string> log_lines(std::size_t max_bytes = 64 * 1024) const {
+  std::vector<std::string> log_lines(std::size_t max_bytes = std::size_t{64} * 1024) const {
     std::vector<std::string> lines;
     if (log_path_.empty()) return lines;
     csapp::unique_fd in(::open(log_path_.c_str(), O_RDONLY | O_CLOEXEC));
