@@ -2,6 +2,9 @@
 // state the server keeps so that it never has to wait for any single client (the book's homework
 // 12.23). Shared by echoserver_nb (select) and echoserver_epoll (epoll).
 //
+// This is the heart of an answer to problem 12.23 and gives it away: if you are doing 12.23,
+// write your own server before you read this file.
+//
 // The book's pool server blocks inside Rio_readlineb until a whole line has arrived, and
 // inside Rio_writen until the client has taken the whole echo. Either wait stops every
 // other client. Here the sockets are non-blocking, and each call does only what can be
