@@ -445,8 +445,10 @@ TEST_CASE("echo_check.--spawn a server whose children stay: bounded, report on a
   const auto found = scenarios(piped.out);
   CHECK(names_where(found, false) == names{"resources"});
   const std::string verdict = verdict_of(found, "resources");
-  CHECK(contains(verdict, "child processes still running after every client left"));
-  // The children of the first connections never left: the count says so, not "0 -> N" hidden.
+  // The first connections can only be the parent's (it alone listens then): their children
+  // never leave, and the verdict says so. Which process accepts later connections is up to
+  // the scheduler (the children listen too), so later counts are not asserted.
+  CHECK(contains(verdict, "still running after every client left"));
   CHECK(contains(verdict, "at the start: children of the first connections"));
   // Its stdout a file: the report is there once echo-check has exited (within the bound).
   char path[] = "/tmp/echo-check-report.XXXXXX";

@@ -577,10 +577,16 @@ class checker {
                   plural(connections_, "connection", "connections").c_str(), baseline_.fds, now.fds,
                   baseline_.threads, now.threads, baseline_.children, now.children);
     f.verdict = text;
-    if (unsettled_children_ > 0)
+    if (unsettled_children_ > 0) {
       f.verdict += " (the " + std::to_string(baseline_.children) +
                    " at the start: children of the first connections, still there " +
                    human_seconds(opt_.event_limit.count() / 1e3) + " after they left)";
+      // Whatever the counts did later, children that outlive their clients are the flaw.
+      if (now.children - now.zombies <= baseline_.children)  // not said above already
+        flaws.push_back(plural(unsettled_children_, "child process", "child processes") +
+                        " still running after every client left: does each child exit when its "
+                        "client is done?");
+    }
     for (const auto& flaw : flaws) f.verdict += "; " + flaw;
     f.passed = flaws.empty();
     return f;
