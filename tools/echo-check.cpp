@@ -254,6 +254,14 @@ int main(int argc, char** argv) {
         for (const auto& line : last_of(news.errors, 5)) errors.last.push_back(line);
         errors.last = last_of(errors.last, 5);
         news.ended = spawned->how_it_ended();
+        // A dying server can look gone (its main thread a zombie, its sockets closed) while
+        // the rest of it still exits (a sanitizer's leak check, say): wait for the end itself,
+        // bounded, so the verdict can say how it ended.
+        const pid_t pid = spawned->pid();
+        if (news.ended.empty() && (!process_exists(pid) || process_state(pid) == 'Z')) {
+          spawned->wait_exit(args.check.event_limit);
+          news.ended = spawned->how_it_ended();
+        }
         if (!news.ended.empty()) news.last_lines = last_of(spawned->log_lines(), 5);
         return news;
       };
