@@ -482,10 +482,13 @@ TEST_CASE("echo_check.--spawn parent_keeps_connfd: churn and resources say why")
   const std::string churn = verdict_of(found, "churn");
   CHECK(contains(churn, "never saw end of file after closing their side"));
   CHECK(contains(churn, "descriptors grew by"));
-  CHECK(contains(churn, "is connfd closed in the parent?"));
+  // "in the parent" is added when a child was seen serving a client, which a child that
+  // ends within one round trip (as under a sanitizer's slower parent) can hide: the hint
+  // itself is what is certain.
+  CHECK(contains(churn, "(is connfd closed"));
   const std::string resources = verdict_of(found, "resources");
   CHECK(contains(resources, "about one per connection"));
-  CHECK(contains(resources, "is connfd closed in the parent?"));
+  CHECK(contains(resources, "(is connfd closed"));
 }
 
 TEST_CASE("echo_check.--spawn says why a program could not be started, exit 2") {
