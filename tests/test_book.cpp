@@ -129,6 +129,13 @@ TEST_CASE("book.the ends of streams are not errors: Fgets, Readdir, Read at EOF"
 // A signal is neither an error nor a timeout: the interrupted Select waits on. Proved by an
 // event, not a clock: the byte written after the handler has run is what Select returns.
 TEST_CASE("book.Select interrupted by a signal waits on and returns what then becomes ready") {
+#if defined(__SANITIZE_THREAD__)
+  // ThreadSanitizer runs a handler only when the thread next leaves an intercepted call, and
+  // a restarted select never leaves: the handler does not run while the test waits for it.
+  // Judged in the other builds.
+  MESSAGE("not judged under ThreadSanitizer");
+  return;
+#endif
   for (const bool with_timeout : {false, true}) {
     CAPTURE(with_timeout);
     auto [read_end, write_end] = test_support::pipe_pair();
@@ -184,6 +191,10 @@ TEST_CASE("book.Select with a timeout and a signal still times out") {
 // The servers' way to stop: the handler writes to a pipe in the read set. A restarted Select
 // sees the pipe readable and returns it.
 TEST_CASE("book.Select returns the self-pipe when a stop signal arrives") {
+#if defined(__SANITIZE_THREAD__)
+  MESSAGE("not judged under ThreadSanitizer (see the test above)");
+  return;
+#endif
   const auto r = run_in_child([] {
     csapp::stop_on_signals();
     const pid_t main_tid = test_support::this_thread_id();
