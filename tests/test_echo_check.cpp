@@ -18,7 +18,12 @@
 #include <utility>
 #include <vector>
 
+#include <echocheck/cpus.hpp>
+
 #include "support/clients.hpp"
+
+// Named before `echo_check` below becomes the program's path.
+using ::echo_check::allowed_cpus;
 
 namespace {
 
@@ -340,6 +345,11 @@ TEST_CASE("echo_check.bad arguments exit 2 with the usage on stderr") {
       {{"127.0.0.1", "7", "--only", "echo,"}, "no scenario named ''"},
       {{"127.0.0.1", "7", "--rounds", "5", "--duration", "1"}, "exclude each other"},
       {{"127.0.0.1", "7", "--frobnicate", "1"}, "unknown option --frobnicate"},
+      {{"127.0.0.1", "7", "--client-cpus", "one"}, "--client-cpus wants a CPU list"},
+      {{"127.0.0.1", "7", "--client-cpus", "1-0"}, "--client-cpus wants a CPU list"},
+      {{"127.0.0.1", "7", "--client-cpus", "1000"}, "is not one this process may use"},
+      {{"127.0.0.1", "7", "--server-cpus", "0"}, "places a server started by --spawn"},
+      {{"--server-cpus", "0", "--client-cpus", "0", "--spawn", "true"}, "share a CPU"},
   };
   for (const auto& [args, problem] : cases) {
     std::string shown;
@@ -510,4 +520,26 @@ TEST_CASE("echo_check.--spawn says why a program could not be started, exit 2") 
     CHECK(r.out.empty());
     CHECK(contains(r.err, why));
   }
+}
+
+TEST_CASE("echo_check.--server-cpus and --client-cpus place the spawned server and the clients") {
+  const std::vector<int> cpus = allowed_cpus();
+  if (cpus.size() < 2) {
+    MESSAGE("one CPU: nothing to place apart");
+    return;
+  }
+  const std::string server_cpu = std::to_string(cpus.front());
+  const std::string client_cpu = std::to_string(cpus.back());
+  const std::string log = temp_dir("placement") + "/server.log";
+  // The shell reports where it runs, as the kernel says, then becomes the server itself:
+  // the server runs where the shell ran.
+  const child_result r = run_check_capturing_stderr(
+      {"--only", "echo", "--server-cpus", server_cpu, "--client-cpus", client_cpu, "--server-log",
+       log, "--spawn", "sh", "-c", "grep Cpus_allowed_list /proc/$$/status >&2; exec \"$0\" \"$@\"",
+       examples_dir + "11.4-echo/echoserveri"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  const std::string said = read_file(log);
+  INFO(said);
+  CHECK(contains(said, "Cpus_allowed_list:\t" + server_cpu + "\n"));
 }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include <echocheck/cpus.hpp>
 #include <echocheck/servers.hpp>
 
 #include "support/spawn.hpp"
@@ -120,12 +121,79 @@ TEST_CASE("tour.quick_run_has_a_row_per_approach_and_each_design_shows") {
   CHECK(markdown.find("| approach |") != std::string::npos);
   const std::string svg = test_support::read_file(out_dir + "/tour.svg");
   CHECK(svg.rfind("<svg", 0) == 0);
-  CHECK(count(svg, "<polyline") == 2 * example_servers().size());  // two panels, a line each
+  CHECK(count(svg, "<polyline") == 3 * example_servers().size());  // three panels, a line each
+  // A load at which clients went unserved is drawn hollow in every panel: the pools and the
+  // iterative server starve clients at 10.
+  CHECK(count(svg, "class=\"not-served\"") >= 3 * 3);
+
+  // Ramp-up and steady state are separate columns, and every cell has its server CPU per
+  // round trip (a tick of CPU may not have passed in a short cell: then 0, never missing).
+  for (const example_server& server : example_servers()) {
+    CAPTURE(server.name);
+    const auto& row = rows.at(server.name);
+    for (const char* n : {"1", "10"}) {
+      CAPTURE(n);
+      for (const std::string column :
+           {"ramp_s_", "steady_s_", "cpu_per_round_trip_s_", "cpu_per_round_trip_s_lo_",
+            "cpu_per_round_trip_s_hi_", "msgs_per_s_lo_", "msgs_per_s_hi_", "p99_all_clients_s_"}) {
+        CAPTURE(column);
+        REQUIRE(row.count(column + n) == 1);
+        CHECK(std::stod(row.at(column + n)) >= 0);
+      }
+      CHECK(std::stod(row.at(std::string("steady_s_") + n)) > 0);
+      CHECK(row.at(std::string("rounds_") + n) == "2");  // --quick: two rounds per cell
+      CHECK(std::stod(row.at(std::string("msgs_per_s_lo_") + n)) <=
+            std::stod(row.at(std::string("msgs_per_s_hi_") + n)));
+      // A starved cell's latency over all clients is at least its whole run.
+      if (std::stoi(row.at(std::string("starved_") + n)) > 0)
+        CHECK(std::stod(row.at(std::string("p99_all_clients_s_") + n)) >=
+              std::stod(row.at(std::string("steady_s_") + n)));
+    }
+  }
+  // Some server did measurable work at 10 clients: the CPU column is read, not left at 0.
+  double cpu_at_10 = 0;
+  for (const auto& [name, row] : rows) cpu_at_10 += std::stod(row.at("cpu_per_round_trip_s_10"));
+  CHECK(cpu_at_10 > 0);
+
+  // With 2 or more CPUs, the tour placed the servers and itself on disjoint CPUs, as the
+  // kernel reported their affinity (read back, not the request repeated).
+  const auto allowed = echo_check::allowed_cpus();
+  for (const auto& [name, row] : rows) {
+    CAPTURE(name);
+    const auto server = echo_check::parse_cpu_list(row.at("server_cpus"));
+    const auto client = echo_check::parse_cpu_list(row.at("client_cpus"));
+    REQUIRE(server);
+    REQUIRE(client);
+    if (allowed.size() >= 2) CHECK(echo_check::disjoint(*server, *client));
+  }
+}
+
+TEST_CASE("tour.--no-pin leaves servers and clients on every CPU") {
+  const std::string out_dir = test_support::temp_dir("tour-no-pin");
+  const run_result r = run_tour({"--quick", "--only", "echoserver_epoll", "--rounds", "1",
+                                 "--clients", "1", "--churn", "20", "--no-pin", "--out", out_dir});
+  INFO(r.out);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("share every CPU (not pinned)") != std::string::npos);
+  const auto rows = read_csv(test_support::read_file(out_dir + "/tour.csv"));
+  REQUIRE(rows.size() == 1);
+  const auto& row = rows.begin()->second;
+  const std::string everything = echo_check::cpu_list_text(echo_check::allowed_cpus());
+  CHECK(row.at("server_cpus") == everything);
+  CHECK(row.at("client_cpus") == everything);
 }
 
 TEST_CASE("tour.bad_arguments_exit_2") {
   for (const auto& args : std::vector<std::vector<std::string>>{
-           {"--clients", "ten"}, {"--only", "nosuchserver"}, {"--bogus"}, {"--duration"}}) {
+           {"--clients", "ten"},
+           {"--only", "nosuchserver"},
+           {"--bogus"},
+           {"--duration"},
+           {"--rounds", "0"},
+           {"--server-cpus", "0"},
+           {"--server-cpus", "0", "--client-cpus", "0"},
+           {"--no-pin", "--server-cpus", "0", "--client-cpus", "1"},
+           {"--client-cpus", "x", "--server-cpus", "0"}}) {
     CAPTURE(args.front());
     CHECK(run_tour(args).status == 2);
   }

@@ -54,6 +54,9 @@ constexpr const char* usage_text =
     "                  argument), check it on 127.0.0.1 with --pid, then stop it; its output\n"
     "                  goes to --server-log FILE (default: a temporary file), and its error\n"
     "                  lines and last words are quoted in the report\n"
+    "  --server-cpus LIST  with --spawn: run the server on these CPUs only (e.g. 0 or 0-1)\n"
+    "  --client-cpus LIST  run echo-check's clients on these CPUs only: on a small machine,\n"
+    "                  disjoint sets keep the load generator from competing with the server\n"
     "exit status: 0 all passed, 1 a flaw was found, 2 bad arguments or server unreachable\n";
 
 using cli::usage_error;
@@ -74,6 +77,8 @@ struct arguments {
   bool json = false;
   std::vector<std::string> spawn;  // --spawn: the server's command line
   std::string server_log;          // --spawn: where its output goes ("": a temp file)
+  cpu_list server_cpus;            // --spawn: the CPUs the server may use (empty: any)
+  cpu_list client_cpus;            // the CPUs echo-check's clients may use (empty: any)
 };
 
 arguments parse(int argc, char** argv) {
@@ -119,6 +124,10 @@ arguments parse(int argc, char** argv) {
       args.check.pid = cli::whole(arg, value, 1, 1 << 30);
     } else if (arg == "--only") {
       args.scenarios = parse_names(value);
+    } else if (arg == "--server-cpus") {
+      args.server_cpus = cli::cpus(arg, value);
+    } else if (arg == "--client-cpus") {
+      args.client_cpus = cli::cpus(arg, value);
     } else if (arg == "--server-log") {
       args.server_log = value;
     } else {
@@ -128,11 +137,15 @@ arguments parse(int argc, char** argv) {
   if (!args.spawn.empty()) {
     if (!positional.empty()) usage_error("HOST and PORT are chosen by --spawn");
     if (args.check.pid > 0) usage_error("--pid is the spawned server's with --spawn");
+    if (!args.server_cpus.empty() && !args.client_cpus.empty() &&
+        !disjoint(args.server_cpus, args.client_cpus))
+      usage_error("--server-cpus and --client-cpus share a CPU: the point is that they do not");
     args.host = "127.0.0.1";
     args.port = std::to_string(free_port());
     args.check.pid = -1;  // known once it is started
   } else {
     if (positional.size() != 2) usage_error("expected HOST and PORT");
+    if (!args.server_cpus.empty()) usage_error("--server-cpus places a server started by --spawn");
     args.host = positional[0];
     args.port = positional[1];
     cli::whole("PORT", args.port, 1, 65535);
@@ -218,6 +231,12 @@ int main(int argc, char** argv) {
   stop_children_on_signals();  // Ctrl-C here also stops a --spawn server
   raise_descriptor_limit();
   args.check.on_tick = progress_line();
+  if (!args.client_cpus.empty()) {
+    // A spawned server would inherit our placement: unless told otherwise, it keeps the CPUs
+    // we had.
+    if (!args.spawn.empty() && args.server_cpus.empty()) args.server_cpus = allowed_cpus();
+    pin_this_thread(args.client_cpus);
+  }
   endpoint ep;
   std::optional<server_log_file> log;
   std::optional<child_process> spawned;
@@ -229,7 +248,7 @@ int main(int argc, char** argv) {
       args.spawn.push_back(args.port);
       log.emplace(args.server_log);
       try {
-        spawned.emplace(args.spawn, spawn_options{false, log->path});
+        spawned.emplace(args.spawn, spawn_options{false, log->path, args.server_cpus});
       } catch (const std::system_error& e) {
         std::fprintf(stderr, "echo-check: %s\n", start_failure(args.spawn[0], e).c_str());
         return 2;

@@ -44,9 +44,15 @@ using namespace echo_check;  // a .cpp file: the directives stay here
 constexpr const char* usage_text =
     "usage: tour [options]\n"
     "Runs every example echo server through the same checks and loads; prints one table.\n"
-    "  --quick           a short run: 1 and 10 clients, 0.5 s each, 200 churned connections\n"
+    "  --quick           a short run: 1 and 10 clients, 2 rounds of 0.3 s, 200 churned "
+    "connections\n"
     "  --clients LIST    client counts, comma-separated (default 1,10,100,1000)\n"
-    "  --duration S      seconds per load level (default 2)\n"
+    "  --duration S      seconds of steady state per load level and round (default 0.6)\n"
+    "  --rounds N        rounds per load level, interleaved across servers; the table shows\n"
+    "                    the median, the reading the range (default 3)\n"
+    "  --server-cpus L   the CPUs the servers run on (default: the first half of ours)\n"
+    "  --client-cpus L   the CPUs the load generator runs on (default: the second half)\n"
+    "  --no-pin          servers and clients share every CPU, as the scheduler likes\n"
     "  --churn N         short connections per server in the churn run (default 1000)\n"
     "  --patience S      how long a client waits before it counts as not served (default 1)\n"
     "  --only LIST       only these servers, by program name (e.g. echoserveri,echoservert)\n"
@@ -65,6 +71,7 @@ struct arguments {
   std::string bench_md;      // where to write the performance page's Servers section, if set
   std::string command_line;  // how we were run, for that section
   bool update_notes = false;
+  bool no_pin = false;
 };
 
 arguments parse(int argc, char** argv) {
@@ -88,9 +95,14 @@ arguments parse(int argc, char** argv) {
     }
     if (arg == "--quick") {
       args.tour.clients = {1, 10};
-      args.tour.duration = 500ms;
+      args.tour.duration = 300ms;
+      args.tour.rounds = 2;
       args.tour.churn = 200;
       args.tour.patience = 500ms;
+      continue;
+    }
+    if (arg == "--no-pin") {
+      args.no_pin = true;
       continue;
     }
     if (arg == "--update-notes") {
@@ -107,6 +119,12 @@ arguments parse(int argc, char** argv) {
       std::sort(args.tour.clients.begin(), args.tour.clients.end());
     } else if (arg == "--duration") {
       args.tour.duration = cli::seconds(arg, value, 0.1, 600);
+    } else if (arg == "--rounds") {
+      args.tour.rounds = cli::whole(arg, value, 1, 100);
+    } else if (arg == "--server-cpus") {
+      args.tour.where.server = cli::cpus(arg, value);
+    } else if (arg == "--client-cpus") {
+      args.tour.where.client = cli::cpus(arg, value);
     } else if (arg == "--churn") {
       args.tour.churn = cli::whole(arg, value, 1, 1000000);
     } else if (arg == "--patience") {
@@ -129,6 +147,14 @@ arguments parse(int argc, char** argv) {
       usage_error("unknown option " + arg);
     }
   }
+  placement& where = args.tour.where;
+  if (args.no_pin && (!where.server.empty() || !where.client.empty()))
+    usage_error("--no-pin and --server-cpus/--client-cpus exclude each other");
+  if (where.server.empty() != where.client.empty())
+    usage_error("--server-cpus and --client-cpus go together");
+  if (!where.server.empty() && !disjoint(where.server, where.client))
+    usage_error("--server-cpus and --client-cpus share a CPU: the point is that they do not");
+  if (where.server.empty() && !args.no_pin) where = split_cpus(allowed_cpus());
   return args;
 }
 
@@ -186,33 +212,55 @@ int main(int argc, char** argv) {
     }
   }
   const auto& opt = args.tour;
+  // The load generator is this process: onto the client CPUs before any server starts, and
+  // each server is moved onto the server CPUs as it starts (spawn_options::cpus).
+  if (opt.where.pinned()) pin_this_thread(opt.where.client);
   std::printf(
-      "The tour: %zu echo servers, each loaded with %s clients for %s per load, then %s "
-      "short connections.\n\n",
-      args.approaches.size(), clients_list(opt).c_str(),
-      human_seconds(opt.duration.count() / 1e3).c_str(), with_commas(opt.churn).c_str());
+      "The tour: %zu echo servers; %s. Each: behaviour checks and %s short connections, then "
+      "%s of %s clients (a ramp-up, then %s of steady state), interleaved across servers.\n\n",
+      args.approaches.size(), opt.where.text().c_str(), with_commas(opt.churn).c_str(),
+      plural(opt.rounds, "round", "rounds").c_str(), clients_list(opt).c_str(),
+      human_seconds(opt.duration.count() / 1e3).c_str());
   std::vector<row> rows;
-  for (std::size_t i = 0; i < args.approaches.size(); ++i) {
-    const approach& a = args.approaches[i];
-    std::printf("[%zu/%zu] %-26s", i + 1, args.approaches.size(), a.name.c_str());
+  for (const approach& a : args.approaches) {
+    rows.emplace_back();
+    rows.back().what = a;
+  }
+  auto progress = [](const std::string& step) {
+    std::printf(" %s", step.c_str());
+    std::fflush(stdout);
+  };
+  auto finished = [](const row& r, clock::time_point start) {
+    std::printf(" %s\n",
+                r.error.empty()
+                    ? ("(" + human_seconds(seconds_between(start, clock::now())) + ")").c_str()
+                    : ("FAILED: " + r.error).c_str());
+  };
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    std::printf("[%zu/%zu] %-26s", i + 1, rows.size(), rows[i].what.name.c_str());
     std::fflush(stdout);
     const auto start = clock::now();
-    rows.push_back(measure(a, opt, [](const std::string& step) {
-      std::printf(" %s.", step.c_str());
-      std::fflush(stdout);
-    }));
-    std::printf(" %s\n",
-                rows.back().error.empty()
-                    ? ("done in " + human_seconds(seconds_between(start, clock::now()))).c_str()
-                    : ("FAILED: " + rows.back().error).c_str());
+    measure_behaviour(rows[i], opt, progress);
+    finished(rows[i], start);
   }
+  // Rounds run the servers in turn, forwards then backwards, so a slow minute of the
+  // machine falls on every server rather than on one.
+  for (int round = 1; round <= opt.rounds; ++round) {
+    std::printf("Round %d of %d, clients:\n", round, opt.rounds);
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      const std::size_t i = round % 2 == 1 ? k : rows.size() - 1 - k;
+      if (!rows[i].error.empty()) continue;
+      std::printf("  %-26s", rows[i].what.name.c_str());
+      std::fflush(stdout);
+      const auto start = clock::now();
+      measure_loads(rows[i], opt, progress);
+      finished(rows[i], start);
+    }
+  }
+  for (auto& r : rows) summarise(r);
   const std::string table = text_table(rows, opt);
   const std::string words = reading(rows, opt);
-  std::printf(
-      "\n%s\nColumns: each client count shows round trips per second and p99 latency of "
-      "%s lines; starved = clients never served at each count; peak p/t/fd = most "
-      "processes, threads, descriptors of the server.\n\nWhat it shows:\n%s",
-      table.c_str(), bytes_text(opt.line_size).c_str(), words.c_str());
+  std::printf("\n%s\n%s\n\nWhat it shows:\n%s", table.c_str(), legend(opt).c_str(), words.c_str());
 
   const std::string machine = machine_and_date();
   const std::string markdown =
@@ -220,16 +268,14 @@ int main(int argc, char** argv) {
       "Measured by `tour` (tools/tour.cpp) on " +
       machine +
       ".\n"
-      "Each server ran alone, on port 0, with its clients on the same machine: " +
-      std::to_string(args.approaches.size()) + " servers, loads of " + clients_list(opt) +
-      " clients for " + human_seconds(opt.duration.count() / 1e3) + " each (lines of " +
-      bytes_text(opt.line_size) + ", one round trip at a time per client), then " +
-      with_commas(opt.churn) +
-      " short connections.\n\n"
-      "Each client-count column shows round trips per second and p99 latency. *starved*: "
-      "clients never served at each count. *peak p/t/fd*: the most processes, threads and "
-      "descriptors the server had.\n\n" +
-      markdown_table(rows, opt) +
+      "Each server ran alone, on port 0, with its clients on the same machine (" +
+      opt.where.text() + "): " + std::to_string(args.approaches.size()) +
+      " servers; behaviour checks and " + with_commas(opt.churn) +
+      " short connections each; then loads of " + clients_list(opt) + " clients (lines of " +
+      bytes_text(opt.line_size) + ", one round trip at a time per client), each a ramp-up and " +
+      human_seconds(opt.duration.count() / 1e3) + " of steady state, in " +
+      plural(opt.rounds, "round", "rounds") + " interleaved across the servers.\n\n" + legend(opt) +
+      "\n\n" + markdown_table(rows, opt) +
       "\n![round trips per second and p99 against clients](tour.svg)\n\n"
       "## What it shows\n\n" +
       words;

@@ -126,7 +126,7 @@ inline void check_turns_clients_away(const std::string& launcher, const std::str
   (void)launcher, (void)server, (void)failing_call;
 #else
   const std::string log = temp_dir("without_clone") + "/stderr";
-  echo_check::child_process process({launcher, server, "0"}, {false, log});
+  echo_check::child_process process({launcher, server, "0"}, {false, log, {}});
   const int port = process.wait_for_port(event_limit);
   if (port == 0 && process.exited()) {
     const auto status = process.wait_exit(event_limit);

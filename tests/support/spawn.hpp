@@ -18,7 +18,7 @@ class spawned : public echo_check::child_process {
   // Starts `path` with `args`; stdin is /dev/null unless `with_stdin`, stdout is piped to
   // us, stderr is inherited (it shows up in the test log).
   spawned(const std::string& path, const std::vector<std::string>& args, bool with_stdin = false)
-      : child_process(command(path, args), {with_stdin, ""}) {}
+      : child_process(command(path, args), {with_stdin, "", {}}) {}
 
   std::optional<std::string> read_line(std::chrono::milliseconds limit = event_limit) {
     return child_process::read_line(limit);

@@ -372,8 +372,16 @@ class checker {
   }
 
   finding check_load() {
-    const load_options& o = opt_.load;
+    load_options o = opt_.load;
     connections_ += o.clients;
+    // The server's CPU over the timed window (children included, alive or reaped): the cost
+    // of a round trip, whoever else shares the machine.
+    double cpu_at_open = 0, cpu_at_close = 0;
+    if (opt_.pid > 0)
+      o.window = [&, outer = o.window](bool opening) {
+        (opening ? cpu_at_open : cpu_at_close) = tree_cpu_seconds(opt_.pid);
+        if (outer) outer(opening);
+      };
     const load_result r = run_load(ep_, o, opt_.on_tick);
     std::string shape = with_commas(o.clients) + (o.clients == 1 ? " client" : " clients");
     shape += o.duration.count() > 0 ? " for " + human_seconds(o.duration.count() / 1e3)
@@ -404,6 +412,24 @@ class checker {
                   static_cast<unsigned long long>(r.fewest),
                   static_cast<unsigned long long>(r.most));
     f.verdict = shape + numbers;
+    if (o.ramp_limit.count() > 0) {
+      f.metrics.push_back({"ramp_s", r.ramp_seconds});
+      f.verdict += r.ramped
+                       ? "; all " + with_commas(r.connected) + " had an echo after " +
+                             human_seconds(r.ramp_seconds) + ", then the steady state was timed"
+                       : "; not all had an echo after the ramp-up limit of " +
+                             human_seconds(o.ramp_limit.count() / 1e3);
+    }
+    if (opt_.pid > 0 && r.messages > 0) {
+      // Counted in clock ticks: below one tick in all, the honest figure is a bound.
+      const double n = static_cast<double>(r.messages);
+      const double cpu = (cpu_at_close - cpu_at_open) / n, resolution = cpu_tick_seconds() / n;
+      f.metrics.push_back({"server_cpu_per_round_trip_s", cpu});
+      f.metrics.push_back({"round_trip_cpu_resolution_s", resolution});
+      f.verdict += "; server CPU " +
+                   (cpu > 0 ? human_seconds(cpu) : "under " + human_seconds(resolution)) +
+                   " per round trip";
+    }
     if (!flaws.empty()) {
       f.passed = false;
       f.verdict += ". Of the clients, ";

@@ -4,6 +4,7 @@
 // whole number from 1 to 100000, not 'ten'"), the usage follows, and the exit status is 2.
 #pragma once
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -11,6 +12,8 @@
 #include <cstdlib>
 #include <string>
 #include <vector>
+
+#include "cpus.hpp"
 
 namespace echo_check::cli {
 
@@ -55,6 +58,18 @@ inline int whole(const std::string& option, const std::string& text, int lo, int
 inline std::chrono::milliseconds seconds(const std::string& option, const std::string& text,
                                          double lo, double hi) {
   return std::chrono::milliseconds(std::lround(number(option, text, lo, hi) * 1000));
+}
+
+// A CPU list ("0", "0-3,8") of CPUs this process may use, or a usage error naming `option`.
+inline cpu_list cpus(const std::string& option, const std::string& text) {
+  const auto parsed = parse_cpu_list(text);
+  if (!parsed) usage_error(option + " wants a CPU list such as 0 or 0-1,3, not '" + text + "'");
+  const cpu_list allowed = allowed_cpus();
+  for (const int c : *parsed)
+    if (std::find(allowed.begin(), allowed.end(), c) == allowed.end())
+      usage_error(option + ": CPU " + std::to_string(c) + " is not one this process may use (" +
+                  cpu_list_text(allowed) + ")");
+  return *parsed;
 }
 
 // "a,b,c" -> {"a", "b", "c"}; empty items are kept, so "a," is caught as a bad name.

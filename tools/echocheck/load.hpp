@@ -9,7 +9,10 @@
 // Two shapes of run:
 //   load  - `clients` sessions at once; they connect first (the connection phase is not
 //           timed), then all start together and go on for `rounds` round trips each, or
-//           until `duration` is over;
+//           until `duration` is over. With a ramp limit, the run first waits until every
+//           session has had its first echo (a process server forks for a while when 1,000
+//           clients arrive at once): that ramp-up is reported on its own, and the timed
+//           window, the steady state, starts only after it;
 //   churn - `total` short sessions, at most `clients` at a time: connect, one round trip,
 //           close our side, wait until the server closes its side. A new session starts
 //           as soon as one ends, so the run measures what a connection costs the server.
@@ -35,15 +38,31 @@
 namespace echo_check {
 
 struct load_options {
-  int clients = 100;           // sessions at once
-  int rounds = 100;            // round trips per session, when duration is zero
-  millis duration{0};          // when nonzero, sessions go on until this much time passed
-  std::size_t line_size = 64;  // bytes per line, the newline included
-  int total = 0;               // churn: sessions in all (0: a load run)
-  millis connect_limit{5s};    // the longest the untimed connection phase may take
-  millis limit{60s};           // the bound for a whole run, whatever happens
-  millis eof_limit{0};         // churn: how long a client that closed waits for the server's
-                               // close (0: the run's limit)
+  int clients = 100;                 // sessions at once
+  int rounds = 100;                  // round trips per session, when duration is zero
+  millis duration{0};                // when nonzero, sessions go on until this much time passed
+  std::size_t line_size = 64;        // bytes per line, the newline included
+  int total = 0;                     // churn: sessions in all (0: a load run)
+  millis connect_limit{5s};          // the longest the untimed connection phase may take
+  millis limit{60s};                 // the bound for a whole run, whatever happens
+  millis eof_limit{0};               // churn: how long a client that closed waits for the server's
+                                     // close (0: the run's limit)
+  millis ramp_limit{0};              // load: the longest ramp-up before the timed window (0: none)
+  millis ramp_quiet{1s};             // load: the ramp-up also ends when no new client has had
+                                     // its first echo for this long (a fixed pool is full)
+  millis hold{0};                    // load: each session leaves this long after its first echo
+  bool record_timeline = false;      // load: keep when each client waited and was served
+  std::function<void(bool)> window;  // called with true when the timed window opens, false
+                                     // when it closes (before anyone leaves)
+};
+
+// One client's run, in seconds since the run started: when it connected, when round trips
+// came back promptly (served), when it left. A round trip slower than the gap, and the time
+// between such trips, is waiting.
+struct client_timeline {
+  double connected = -1;  // -1: never connected
+  std::vector<std::pair<double, double>> served;
+  double left = -1;  // -1: still there when the run ended
 };
 
 // Latency percentiles of a run, in seconds.
@@ -65,8 +84,12 @@ struct load_result {
   double seconds = 0;          // timed part of the run
   bool timed_out = false;      // the run hit options.limit before every session was done
   latency_summary latency;
-  std::uint64_t fewest = 0;  // round trips of the least served session
-  std::uint64_t most = 0;    // round trips of the most served session
+  std::uint64_t fewest = 0;      // round trips of the least served session
+  std::uint64_t most = 0;        // round trips of the most served session
+  double ramp_seconds = 0;       // with a ramp limit: from the start until all had an echo
+  bool ramped = false;           // with a ramp limit: every connected session had an echo by then
+  clock::time_point started_at;  // when the run began (the timeline's zero)
+  std::vector<client_timeline> timeline;  // per client id, when record_timeline is set
 
   int starved() const { return sessions - served; }
   double per_second(std::uint64_t n) const { return seconds > 0 ? n / seconds : 0; }
@@ -97,7 +120,9 @@ class load_run {
     const int slots = std::min(opt_.clients, total);
     sessions_.resize(static_cast<std::size_t>(slots));
     rounds_of_.assign(static_cast<std::size_t>(total), 0);
+    if (opt_.record_timeline) timeline_.assign(static_cast<std::size_t>(total), {});
     const auto started = clock::now();
+    started_ = started;
     const auto hard_end = started + opt_.limit;
     for (int s = 0; s < slots; ++s) start_session(s);
     // The connection phase (load runs only): wait until every session has connected, or
@@ -107,26 +132,51 @@ class load_run {
       while (connecting_ > 0 && clock::now() < phase_end) poll_events(millis_until(phase_end));
     }
     open_gate();
-    const auto timed_end = opt_.duration.count() > 0 ? t0_ + opt_.duration : hard_end;
-    auto next_tick = clock::now() + 100ms;
-    while (active_ > 0 && clock::now() < std::min(timed_end, hard_end)) {
-      poll_events(std::min(millis_until(next_tick), millis_until(std::min(timed_end, hard_end))));
-      if (clock::now() >= next_tick) {
-        next_tick += 100ms;
-        if (churn) give_up_waiting_for_eof(slots);
-        if (tick_) tick_(summary(false), seconds_between(t0_, clock::now()));
-      }
+    if (!churn && opt_.ramp_limit.count() > 0) {
+      // Ramp-up: until every connected session has had an echo. What it took is reported on
+      // its own, and the steady state is timed from here with fresh counts.
+      last_first_echo_ = t0_;
+      drive(std::min(t0_ + opt_.ramp_limit, hard_end), slots,
+            [&] { return unserved_ == 0 || clock::now() - last_first_echo_ >= opt_.ramp_quiet; });
+      result_.ramp_seconds = seconds_between(t0_, clock::now());
+      result_.ramped = unserved_ == 0;
+      t0_ = clock::now();
+      result_.messages = 0;
+      latencies_ns_.clear();
     }
+    if (opt_.window) opt_.window(true);
+    const auto timed_end = opt_.duration.count() > 0 ? t0_ + opt_.duration : hard_end;
+    drive(std::min(timed_end, hard_end), slots, [] { return false; });
     result_.timed_out = active_ > 0 && opt_.duration.count() == 0;
     for (const auto& s : sessions_) result_.no_eof += s.state == phase::closing ? 1 : 0;
     const auto t1 = clock::now();
-    for (auto& s : sessions_) s.fd.reset();  // a timed run ends: everyone leaves at once
+    if (opt_.window) opt_.window(false);
+    for (std::size_t i = 0; i < sessions_.size(); ++i)  // a timed run ends: everyone leaves
+      if (sessions_[i].fd) note_left(sessions_[i]);
+    for (auto& s : sessions_) s.fd.reset();
     load_result r = summary(true);
     r.seconds = seconds_between(t0_, t1);
+    r.started_at = started;
+    r.timeline = std::move(timeline_);
     return r;
   }
 
  private:
+  // Runs the event loop until `end`, no session is left, or done() says so; ticks ten
+  // times a second.
+  template <class Done>
+  void drive(clock::time_point end, int slots, Done done) {
+    const bool churn = opt_.total > 0;
+    while (active_ > 0 && !done() && clock::now() < end) {
+      poll_events(std::min(millis_until(next_tick_), millis_until(end)));
+      if (clock::now() >= next_tick_) {
+        next_tick_ += 100ms;
+        if (churn) give_up_waiting_for_eof(slots);
+        if (tick_) tick_(summary(false), seconds_between(t0_, clock::now()));
+      }
+    }
+  }
+
   enum class phase { idle, connecting, waiting, talking, closing };
   struct session {
     csapp::unique_fd fd;
@@ -137,8 +187,16 @@ class load_run {
     std::size_t matched = 0;  // bytes of this round's echo received so far
     clock::time_point round_start;
     clock::time_point closed_at;  // churn: when it closed its side
-    bool wants_out = false;       // registered for EPOLLOUT
+    clock::time_point first_echo;
+    bool wants_out = false;  // registered for EPOLLOUT
   };
+
+  double since_start(clock::time_point t) const { return seconds_between(started_, t); }
+
+  void note_left(const session& s) {
+    if (!timeline_.empty() && s.id >= 0)
+      timeline_[static_cast<std::size_t>(s.id)].left = since_start(clock::now());
+  }
 
   // Starts the next client in `slot`. A connect that fails at once ends that client; a
   // churn slot then goes on with the next one.
@@ -201,6 +259,9 @@ class load_run {
       return;
     }
     ++result_.connected;
+    ++unserved_;
+    if (!timeline_.empty())
+      timeline_[static_cast<std::size_t>(s.id)].connected = since_start(clock::now());
     if (gate_open_) {
       begin_round(slot);
     } else {
@@ -273,10 +334,17 @@ class load_run {
         std::chrono::duration_cast<std::chrono::nanoseconds>(now - s.round_start).count());
     ++result_.messages;
     const auto done = ++rounds_of_[static_cast<std::size_t>(s.id)];
+    if (done == 1) {
+      --unserved_;
+      s.first_echo = now;
+      last_first_echo_ = now;
+    }
+    if (!timeline_.empty()) note_served(s, now);
     const bool churn = opt_.total > 0;
     const int rounds = churn ? 1 : opt_.rounds;
     const bool timed = opt_.duration.count() > 0 && !churn;  // go on until time is up
-    if (timed || done < static_cast<std::uint64_t>(rounds)) {
+    const bool held = opt_.hold.count() > 0 && now - s.first_echo >= opt_.hold;
+    if (!held && (timed || done < static_cast<std::uint64_t>(rounds))) {
       begin_round(slot);
     } else if (churn) {
       s.state = phase::closing;  // close our side; the server's EOF ends the session
@@ -286,6 +354,19 @@ class load_run {
       ++result_.finished;  // leave at once, as a real client does: a fixed pool needs it
       end_session(slot);
     }
+  }
+
+  // A round trip that came back within the gap extends (or starts) the client's served
+  // stretch from when it was sent; a slower one starts a new stretch at its echo: the time
+  // before was spent waiting.
+  void note_served(const session& s, clock::time_point now) {
+    auto& stretches = timeline_[static_cast<std::size_t>(s.id)].served;
+    const bool prompt = now - s.round_start <= timeline_gap;
+    const double from = since_start(prompt ? s.round_start : now), to = since_start(now);
+    if (!stretches.empty() && from - stretches.back().second <= timeline_gap.count() / 1e3)
+      stretches.back().second = to;
+    else
+      stretches.emplace_back(from, to);
   }
 
   // A churn client that closed its side waits eof_limit for the server to close, then
@@ -320,6 +401,10 @@ class load_run {
   // session at once.
   void end_session(int slot) {
     session& s = sessions_[static_cast<std::size_t>(slot)];
+    if (s.state != phase::connecting && s.state != phase::idle && s.id >= 0 &&
+        rounds_of_[static_cast<std::size_t>(s.id)] == 0)
+      --unserved_;  // connected, never served, gone
+    note_left(s);
     s.fd.reset();
     s.state = phase::idle;
     --active_;
@@ -360,8 +445,14 @@ class load_run {
   int next_id_ = 0;     // the next client id to start
   int connecting_ = 0;  // sessions whose connect has not finished
   int active_ = 0;      // sessions not yet ended
+  int unserved_ = 0;    // sessions connected and not yet served nor ended
   bool gate_open_ = false;
-  clock::time_point t0_;  // when the timed part began
+  clock::time_point started_;          // when the run began
+  clock::time_point t0_;               // when the timed part began
+  clock::time_point last_first_echo_;  // when a client last had its first echo
+  clock::time_point next_tick_ = clock::now() + 100ms;
+  std::vector<client_timeline> timeline_;    // per client id, when recorded
+  static constexpr millis timeline_gap{25};  // a round trip slower than this was waiting
 };
 
 // Runs a load or churn run against the server (see load_options).

@@ -106,6 +106,16 @@ inline double cpu_seconds(pid_t pid) {
   return ticks * cpu_tick_seconds();
 }
 
+// CPU seconds of a process and all its descendants, alive or reaped: cpu_seconds of the
+// process plus that of every live child, recursively. A process server's work during a load
+// run is done in children that have not exited yet, which cpu_seconds alone would miss.
+inline double tree_cpu_seconds(pid_t pid, int depth = 0) {
+  double total = cpu_seconds(pid);
+  if (depth < 8)  // a server's children, their children: deeper is a fork bomb, not a server
+    for (const pid_t child : child_pids(pid)) total += tree_cpu_seconds(child, depth + 1);
+  return total;
+}
+
 // One look at a process.
 struct proc_reading {
   int fds = -1;      // open descriptors (-1: could not read, e.g. the process is gone)

@@ -47,6 +47,7 @@
 #include <csapp/fd.hpp>
 #include <csapp/socket.hpp>
 
+#include "cpus.hpp"
 #include "net.hpp"
 #include "words.hpp"
 
@@ -110,6 +111,7 @@ inline void stop_children_on_signals() {
 struct spawn_options {
   bool with_stdin = false;  // a pipe to its stdin (otherwise stdin is /dev/null)
   std::string log_path;     // its stderr goes here (appended); empty: our stderr
+  cpu_list cpus;            // the CPUs it (and all it starts) may run on; empty: ours
 };
 
 // How a stop went: clean, or what was wrong, in words.
@@ -139,10 +141,16 @@ class child_process {
       log_start_ = ::lseek(log.get(), 0, SEEK_END);
       log_path_ = opt.log_path;
     }
+    const cpu_set_t cpus = to_cpu_set(opt.cpus);  // built before fork: the child only applies it
     pid_ = ::fork();
     if (pid_ < 0) csapp::throw_errno("fork");
     if (pid_ == 0) {
       ::setpgid(0, 0);  // a group of its own: stop() signals all of it
+      if (!opt.cpus.empty() && ::sched_setaffinity(0, sizeof cpus, &cpus) < 0) {
+        const int why = errno;
+        (void)!::write(exec_w.get(), &why, sizeof why);
+        ::_exit(127);
+      }
       // Signal dispositions survive exec when ignored, and a test runner's handlers are in
       // force here: the program starts with the defaults and nothing blocked.
       for (int sig = 1; sig < NSIG; ++sig) std::signal(sig, SIG_DFL);

@@ -13,7 +13,9 @@ namespace echo_check {
 // "0.4 ms", "12 ms", "2.0 s": a duration a person reads at a glance.
 inline std::string human_seconds(double s) {
   char text[32];
-  if (s < 0.001)
+  if (s > 0 && s < 0.00001)  // a round trip's CPU: a few microseconds, where tenths matter
+    std::snprintf(text, sizeof text, "%.1f us", s * 1e6);
+  else if (s < 0.001)
     std::snprintf(text, sizeof text, "%.0f us", s * 1e6);
   else if (s < 0.01)
     std::snprintf(text, sizeof text, "%.1f ms", s * 1e3);

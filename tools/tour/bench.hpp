@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "measure.hpp"
+#include "reading.hpp"
 #include "table.hpp"
 
 namespace tour {
@@ -53,8 +54,11 @@ inline std::string limit_paragraph(const row& r) {
     case design::process:
       return "A process per client: " + std::to_string(r.peak.processes) +
              " processes at the peak. Each connection costs a fork, an exit and a reap (" + churn +
-             ", the most of any approach), and at " + clients_label(r.loads[last].clients) +
-             " the first answers wait for the children to start (" + p99_last + unserved + ").";
+             ", the most of any approach). At " + clients_label(r.loads[last].clients) +
+             " the clients wait for their children to start: " +
+             human_seconds(r.loads[last].ramp_s) +
+             " of ramp-up before all had an echo; after that, " + rate(last) + " (" + p99_last +
+             unserved + ").";
     case design::select_pool:
     case design::event_loop:
       return std::string(
@@ -89,33 +93,56 @@ inline std::string limit_paragraph(const row& r) {
   return "";
 }
 
+inline std::string range_text(double lo, double hi, std::string (*text)(double)) {
+  return text(lo) + " to " + text(hi);
+}
+
 inline std::string bench_markdown(const std::vector<row>& rows, const tour_options& opt,
                                   const std::string& command) {
   std::string md = "## Servers (the tour's load client)\n\n";
-  md += "Every example server under the same client, one after another: `" + command +
+  md += "Every example server under the same client: `" + command +
         "`. The client is one epoll thread of `echo-check`'s load engine; each client sends a " +
         bytes_text(opt.line_size) +
-        " line and waits for its echo before the next (a round "
-        "trip), for " +
-        human_seconds(opt.duration.count() / 1e3) +
-        " per load. Client and server share the machine's CPUs, so the ratios against the "
-        "fastest server of the same run are the numbers to compare; *starved* counts clients "
-        "never served during the run.\n\n";
+        " line and waits for its echo before the next (a round trip). Placement: " +
+        opt.where.text() +
+        ". Each load first ramps up (until every client had its first echo), then its steady "
+        "state is timed for " +
+        human_seconds(opt.duration.count() / 1e3) + "; each cell is the median of " +
+        echo_check::plural(opt.rounds, "round", "rounds") +
+        " interleaved across the servers, with the range of the rounds beside it. *CPU per "
+        "round trip* is the server's own CPU time (its children included) over the steady "
+        "state: the figure least disturbed by whatever else the machine runs. *p99* counts "
+        "every client: when clients were never served, it is the whole run. *starved* counts "
+        "clients never served.\n\n";
+  const spread sp = spread_of(rows);
+  if (sp.cells > 0)
+    md += "**How much the rounds agree.** Over the " + std::to_string(sp.cells) +
+          " cells where every client was served, the range of a cell's rounds was " +
+          percent(sp.msgs_median) + " of its median round trips per second (typically; " +
+          percent(sp.msgs_max) + " at most) and " + percent(sp.cpu_median) +
+          " of its CPU per round trip (" + percent(sp.cpu_max) +
+          " at most). A difference between servers smaller than that means nothing.\n\n";
   for (std::size_t i = 0; i < opt.clients.size(); ++i) {
     double fastest = 0;
     for (const auto& r : rows)
-      if (r.loads.size() > i) fastest = std::max(fastest, r.loads[i].msgs_per_s);
+      if (r.loads.size() > i && r.loads[i].all_served())
+        fastest = std::max(fastest, r.loads[i].msgs_per_s);
     md += "### " + clients_label(opt.clients[i]) + "\n\n";
     md +=
-        "| server | section | round trips/s | vs fastest | p50 | p99 | starved |\n"
-        "|---|---|--:|--:|--:|--:|--:|\n";
+        "| server | section | round trips/s | rounds' range | vs fastest | CPU per round trip | "
+        "rounds' range | p50 | p99 | ramp-up | starved |\n"
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n";
     for (const auto& r : rows) {
       if (r.loads.size() <= i) continue;
       const load_cell& l = r.loads[i];
       md += "| " + r.what.name + " | " + r.what.section + " | " +
             with_commas(static_cast<long long>(l.msgs_per_s)) + " | " +
-            ratio_text(l.msgs_per_s, fastest) + " | " + human_seconds(l.p50_s) + " | " +
-            human_seconds(l.p99_s) + " | " + with_commas(l.starved) + " |\n";
+            range_text(l.msgs_lo, l.msgs_hi, short_count) + " | " +
+            (l.all_served() ? ratio_text(l.msgs_per_s, fastest) : std::string("not all served")) +
+            " | " + cpu_text(l.cpu_per_rt_s, l.cpu_resolution_s) + " | " +
+            range_text(l.cpu_lo, l.cpu_hi, short_seconds) + " | " + human_seconds(l.p50_s) + " | " +
+            (l.all_served() ? human_seconds(l.p99_s) : "> " + human_seconds(l.p99_all_s())) +
+            " | " + ramp_text(l) + " | " + with_commas(l.starved) + " |\n";
     }
     md += "\n";
   }

@@ -1,7 +1,7 @@
-// tools/tour/chart.hpp - the tour's loads as an SVG chart: round trips per second and p99
-// latency against the number of clients, one line per approach. Hand-written SVG, so the
-// tour needs no plotting library; clients and latency are on log scales because they span
-// three orders of magnitude and more.
+// tools/tour/chart.hpp - the tour's loads as an SVG chart: round trips per second, server
+// CPU per round trip and p99 latency against the number of clients, one line per approach.
+// Hand-written SVG, so the tour needs no plotting library; clients and latency are on log scales
+// because they span three orders of magnitude and more.
 #pragma once
 
 #include <algorithm>
@@ -49,35 +49,56 @@ struct panel {
 
 }  // namespace detail
 
+// A round step for about `parts` grid lines up to `top`: 1, 2 or 5 times a power of ten, so
+// tick labels read 0, 20k, 40k rather than 0, 18.3k, 36.6k.
+inline double round_step(double top, int parts) {
+  const double raw = std::max(top, 1e-12) / parts;
+  const double power = std::pow(10.0, std::floor(std::log10(raw)));
+  for (const double m : {1.0, 2.0, 5.0})
+    if (m * power >= raw) return m * power;
+  return 10 * power;
+}
+
+// Three panels against clients: round trips per second, server CPU per round trip, and p99
+// latency over all clients. A point drawn hollow is a load at which some clients were never
+// served: its rate is for the served few, and its p99 is the whole run (they waited that
+// long), so no design that leaves clients waiting draws the lowest latency line.
 inline std::string svg_chart(const std::vector<row>& rows, const tour_options& opt) {
   using detail::num;
-  const double panel_w = 400, panel_h = 260, gap = 110, margin = 70;
-  const double legend_top = margin + panel_h + 60;
-  const double total_w = margin + 2 * panel_w + gap + 30;
-  const std::size_t legend_lines = (rows.size() + 1) / 2;  // two approaches to a line
+  const double panel_w = 330, panel_h = 260, gap = 100, margin = 70;
+  const double legend_top = margin + panel_h + 80;
+  const double total_w = margin + 3 * panel_w + 2 * gap + 30;
+  const std::size_t legend_lines = (rows.size() + 2) / 3;  // three approaches to a line
   const double total_h = legend_top + 22 * static_cast<double>(legend_lines) + 20;
-  double rate_max = 1, p99_lo = 1e9, p99_hi = 1e-9;
+  double rate_max = 1, p99_lo = 1e9, p99_hi = 1e-9, cpu_lo = 1e9, cpu_hi = 1e-9;
   for (const auto& r : rows)
     for (const auto& l : r.loads) {
       rate_max = std::max(rate_max, l.msgs_per_s);
-      if (l.p99_s > 0) {
-        p99_lo = std::min(p99_lo, l.p99_s);
-        p99_hi = std::max(p99_hi, l.p99_s);
+      if (l.p99_all_s() > 0) {
+        p99_lo = std::min(p99_lo, l.p99_all_s());
+        p99_hi = std::max(p99_hi, l.p99_all_s());
+      }
+      if (l.cpu_per_rt_s > 0) {
+        cpu_lo = std::min(cpu_lo, l.cpu_per_rt_s);
+        cpu_hi = std::max(cpu_hi, l.cpu_per_rt_s);
       }
     }
   if (p99_lo > p99_hi) p99_lo = 1e-5, p99_hi = 1;
+  if (cpu_lo > cpu_hi) cpu_lo = 1e-6, cpu_hi = 1e-3;
+  const double rate_step = round_step(rate_max, 4);
+  const double rate_top = std::ceil(rate_max / rate_step) * rate_step;
   const double x_lo = std::log10(std::max(1, opt.clients.front()));
   const double x_hi = std::max(x_lo + 1, std::log10(std::max(1, opt.clients.back())));
-  const detail::panel rate{margin, margin, panel_w, panel_h, x_lo, x_hi, 0, rate_max * 1.1, false};
-  const detail::panel p99{margin + panel_w + gap,
-                          margin,
-                          panel_w,
-                          panel_h,
-                          x_lo,
-                          x_hi,
-                          std::floor(std::log10(p99_lo)),
-                          std::ceil(std::log10(p99_hi)),
-                          true};
+  auto left_of = [&](int k) { return margin + k * (panel_w + gap); };
+  auto decades = [](double lo, double hi) {
+    const double a = std::floor(std::log10(lo)), b = std::ceil(std::log10(hi));
+    return std::make_pair(a, std::max(b, a + 1));
+  };
+  const auto [cpu_a, cpu_b] = decades(cpu_lo, cpu_hi);
+  const auto [p99_a, p99_b] = decades(p99_lo, p99_hi);
+  const detail::panel rate{left_of(0), margin, panel_w, panel_h, x_lo, x_hi, 0, rate_top, false};
+  const detail::panel cpu{left_of(1), margin, panel_w, panel_h, x_lo, x_hi, cpu_a, cpu_b, true};
+  const detail::panel p99{left_of(2), margin, panel_w, panel_h, x_lo, x_hi, p99_a, p99_b, true};
   std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + num(total_w) +
                     "\" height=\"" + num(total_h) +
                     "\" font-family=\"sans-serif\" font-size=\"12\">\n"
@@ -90,10 +111,15 @@ inline std::string svg_chart(const std::vector<row>& rows, const tour_options& o
     svg += "<line x1=\"" + num(x1) + "\" y1=\"" + num(y1) + "\" x2=\"" + num(x2) + "\" y2=\"" +
            num(y2) + "\" stroke=\"" + stroke + "\"/>\n";
   };
-  for (const detail::panel* p : {&rate, &p99}) {
-    const bool is_rate = p == &rate;
-    text(p->left + p->width / 2, p->top - 20,
-         is_rate ? "round trips per second (more is better)" : "p99 latency (less is better)");
+  struct titled {
+    const detail::panel* p;
+    const char* title;
+  };
+  for (const titled& t : {titled{&rate, "round trips per second (more is better)"},
+                          titled{&cpu, "server CPU per round trip (less is better)"},
+                          titled{&p99, "p99 latency, all clients (less is better)"}}) {
+    const detail::panel* p = t.p;
+    text(p->left + p->width / 2, p->top - 20, t.title);
     text(p->left + p->width / 2, p->top + p->height + 40, "clients (log scale)");
     line(p->left, p->top + p->height, p->left + p->width, p->top + p->height, "black");
     line(p->left, p->top, p->left, p->top + p->height, "black");
@@ -101,9 +127,8 @@ inline std::string svg_chart(const std::vector<row>& rows, const tour_options& o
       line(p->x(n), p->top, p->x(n), p->top + p->height, "#e0e0e0");
       text(p->x(n), p->top + p->height + 18, echo_check::with_commas(n));
     }
-    if (is_rate) {
-      for (int i = 0; i <= 4; ++i) {
-        const double v = rate_max * 1.1 * i / 4;
+    if (!p->log_y) {
+      for (double v = 0; v <= rate_top + rate_step / 2; v += rate_step) {
         line(p->left, p->y(v), p->left + p->width, p->y(v), "#e0e0e0");
         text(p->left - 6, p->y(v) + 4, short_count(v), "end");
       }
@@ -118,23 +143,33 @@ inline std::string svg_chart(const std::vector<row>& rows, const tour_options& o
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const row& r = rows[i];
     if (r.loads.empty()) continue;
-    for (const detail::panel* p : {&rate, &p99}) {
-      std::string points;
+    const std::string colour = detail::colour(i);
+    for (const detail::panel* p : {&rate, &cpu, &p99}) {
+      std::string points, markers;
       for (const auto& l : r.loads) {
-        const double v = p == &rate ? l.msgs_per_s : l.p99_s;
-        if (p == &p99 && v <= 0) continue;  // nobody served: no latency to plot
-        points += num(p->x(l.clients)) + "," + num(p->y(v)) + " ";
+        const double v = p == &rate ? l.msgs_per_s : p == &cpu ? l.cpu_per_rt_s : l.p99_all_s();
+        if (p != &rate && v <= 0) continue;  // nothing to plot on a log scale
+        const std::string x = num(p->x(l.clients)), y = num(p->y(v));
+        points += x + "," + y + " ";
+        markers += "<circle class=\"" + std::string(l.all_served() ? "served" : "not-served") +
+                   "\" cx=\"" + x + "\" cy=\"" + y + "\" r=\"3.5\" stroke=\"" + colour +
+                   "\" fill=\"" + (l.all_served() ? colour : "white") + "\"/>\n";
       }
-      svg += "<polyline fill=\"none\" stroke-width=\"2\" stroke=\"" +
-             std::string(detail::colour(i)) + "\" points=\"" + points + "\"/>\n";
+      svg += "<polyline fill=\"none\" stroke-width=\"2\" stroke=\"" + colour + "\" points=\"" +
+             points + "\"/>\n" + markers;
     }
-    const std::size_t legend_line = i / 2, legend_column = i % 2;
-    const double lx = margin + static_cast<double>(legend_column) * (panel_w + gap);
+    const std::size_t legend_line = i / 3, legend_column = i % 3;
+    const double lx = left_of(static_cast<int>(legend_column));
     const double ly = legend_top + 22 * static_cast<double>(legend_line);
     svg += "<rect x=\"" + num(lx) + "\" y=\"" + num(ly - 10) +
-           "\" width=\"14\" height=\"4\" fill=\"" + detail::colour(i) + "\"/>\n";
+           "\" width=\"14\" height=\"4\" fill=\"" + colour + "\"/>\n";
     text(lx + 20, ly - 4, r.what.name + " (" + r.what.section + ")", "start");
   }
+  text(margin, legend_top - 30,
+       "Each point: the median of " + echo_check::plural(opt.rounds, "round", "rounds") +
+           ". Hollow: some clients were never served at that load (its latency is then the "
+           "whole run).",
+       "start");
   return svg + "</svg>\n";
 }
 

@@ -38,10 +38,30 @@ inline std::string clients_label(int n) {
   return n == 1 ? "1 client" : echo_check::with_commas(n) + " clients";
 }
 
+// Server CPU per unit of work: "2.1µs", or "<0.4µs" when the run was too short to count a
+// tick.
+inline std::string cpu_text(double cpu, double resolution) {
+  return cpu > 0 ? short_seconds(cpu) : "<" + short_seconds(resolution);
+}
+
+// A load cell at a glance: "35k 2.1µs 6.4ms" (steady-state msgs/s, server CPU per round
+// trip, p99), or "35k 2.1µs 6 unserved" when clients were never served: their wait has no
+// p99 worth printing, and the served clients' p99 would flatter the server.
+inline std::string load_text(const load_cell& l) {
+  return short_count(l.msgs_per_s) + " " + cpu_text(l.cpu_per_rt_s, l.cpu_resolution_s) + " " +
+         (l.all_served() ? short_seconds(l.p99_s)
+                         : echo_check::with_commas(l.starved) + " unserved");
+}
+
+// The ramp-up of a cell: "0.8s" until every client had an echo, or "not all" when some never did.
+inline std::string ramp_text(const load_cell& l) {
+  return l.all_served() ? short_seconds(l.ramp_s) : "not all";
+}
+
 // The cells of a row as a person reads them, shared by the text and Markdown tables.
 struct cells {
-  std::string waits, stalls, starved, peak, churn_rate, cpu, correct;
-  std::vector<std::string> loads;  // "35k 6.4ms": msgs/s and p99
+  std::string waits, stalls, ramp, starved, peak, churn_rate, cpu, correct;
+  std::vector<std::string> loads;  // load_text of each client count
 };
 
 inline cells cells_of(const row& r) {
@@ -53,14 +73,14 @@ inline cells cells_of(const row& r) {
   c.waits = r.second_waits ? "yes, " + short_seconds(r.second_wait_s) + "+" : "no";
   c.stalls = r.half_line_stalls ? "yes" : "no";
   for (const auto& l : r.loads) {
-    c.loads.push_back(short_count(l.msgs_per_s) + " " + short_seconds(l.p99_s));
+    c.loads.push_back(load_text(l));
     c.starved += (c.starved.empty() ? "" : "/") + std::to_string(l.starved);
   }
+  if (!r.loads.empty()) c.ramp = ramp_text(r.loads.back());
   c.peak = std::to_string(r.peak.processes) + "/" + std::to_string(r.peak.threads) + "/" +
            std::to_string(r.peak.fds);
   c.churn_rate = short_count(r.connections_per_s);
-  c.cpu = r.cpu_per_connection_s > 0 ? short_seconds(r.cpu_per_connection_s)
-                                     : "<" + short_seconds(r.cpu_resolution_s);
+  c.cpu = cpu_text(r.cpu_per_connection_s, r.cpu_resolution_s);
   c.correct = "yes";
   if (!r.flaws.empty() || !r.stopped_cleanly) {
     c.correct.clear();
@@ -71,10 +91,23 @@ inline cells cells_of(const row& r) {
   return c;
 }
 
+// What the columns mean, under the table.
+inline std::string legend(const tour_options& opt) {
+  return "Each client-count column: steady-state round trips per second, the server's CPU time "
+         "per round trip (its children included), and p99 latency of " +
+         echo_check::bytes_text(opt.line_size) + " lines, each the median of " +
+         echo_check::plural(opt.rounds, "round", "rounds") +
+         "; \"N unserved\" instead of a p99 when clients were never served. Ramp-up: how long "
+         "until every client had its first echo, before the steady state was timed. Starved: "
+         "clients never served, at each count. Peak p/t/fd: the most processes, threads and "
+         "descriptors of the server. Conn/s and CPU/conn: short connections churned through it.";
+}
+
 inline std::vector<std::string> headers(const tour_options& opt) {
   std::vector<std::string> h = {"approach", "section", "2nd client waits", "half line stalls"};
   for (const int n : opt.clients) h.push_back(clients_label(n));
-  h.insert(h.end(), {"starved", "peak p/t/fd", "conn/s", "CPU/conn", "correct"});
+  h.insert(h.end(), {"ramp-up at " + echo_check::with_commas(opt.clients.back()), "starved",
+                     "peak p/t/fd", "conn/s", "CPU/conn", "correct"});
   return h;
 }
 
@@ -83,7 +116,7 @@ inline std::vector<std::string> row_cells(const row& r, const tour_options& opt)
   std::vector<std::string> v = {r.what.name, r.what.section, c.waits, c.stalls};
   for (std::size_t i = 0; i < opt.clients.size(); ++i)
     v.push_back(i < c.loads.size() ? c.loads[i] : "");
-  v.insert(v.end(), {c.starved, c.peak, c.churn_rate, c.cpu, c.correct});
+  v.insert(v.end(), {c.ramp, c.starved, c.peak, c.churn_rate, c.cpu, c.correct});
   return v;
 }
 
@@ -136,10 +169,15 @@ inline std::string csv_table(const std::vector<row>& rows, const tour_options& o
       "approach", "section", "program", "second_client_waits", "second_wait_s", "half_line_stalls"};
   for (const int n : opt.clients) {
     const std::string c = std::to_string(n);
-    h.insert(h.end(), {"msgs_per_s_" + c, "p50_s_" + c, "p99_s_" + c, "starved_" + c});
+    h.insert(
+        h.end(),
+        {"msgs_per_s_" + c, "msgs_per_s_lo_" + c, "msgs_per_s_hi_" + c, "cpu_per_round_trip_s_" + c,
+         "cpu_per_round_trip_s_lo_" + c, "cpu_per_round_trip_s_hi_" + c, "p50_s_" + c, "p99_s_" + c,
+         "p99_all_clients_s_" + c, "starved_" + c, "ramp_s_" + c, "steady_s_" + c, "rounds_" + c});
   }
   h.insert(h.end(), {"peak_processes", "peak_threads", "peak_fds", "connections_per_s",
-                     "cpu_per_connection_s", "flaws", "stopped_cleanly", "stop", "error"});
+                     "cpu_per_connection_s", "server_cpus", "client_cpus", "most_served_at_once",
+                     "flaws", "stopped_cleanly", "stop", "error"});
   std::string out = csv_record(h);
   for (const auto& r : rows) {
     std::vector<std::string> v = {r.what.name,
@@ -150,15 +188,19 @@ inline std::string csv_table(const std::vector<row>& rows, const tour_options& o
                                   r.half_line_stalls ? "yes" : "no"};
     for (std::size_t i = 0; i < opt.clients.size(); ++i) {
       const load_cell l = i < r.loads.size() ? r.loads[i] : load_cell{};
-      v.insert(v.end(), {csv_number(l.msgs_per_s), csv_number(l.p50_s), csv_number(l.p99_s),
-                         std::to_string(l.starved)});
+      v.insert(v.end(), {csv_number(l.msgs_per_s), csv_number(l.msgs_lo), csv_number(l.msgs_hi),
+                         csv_number(l.cpu_per_rt_s), csv_number(l.cpu_lo), csv_number(l.cpu_hi),
+                         csv_number(l.p50_s), csv_number(l.p99_s), csv_number(l.p99_all_s()),
+                         std::to_string(l.starved), csv_number(l.ramp_s), csv_number(l.steady_s),
+                         std::to_string(l.rounds)});
     }
     std::string flaws;
     for (const auto& f : r.flaws) flaws += (flaws.empty() ? "" : " ") + f;
     v.insert(v.end(), {std::to_string(r.peak.processes), std::to_string(r.peak.threads),
                        std::to_string(r.peak.fds), csv_number(r.connections_per_s),
-                       csv_number(r.cpu_per_connection_s), flaws, r.stopped_cleanly ? "yes" : "no",
-                       r.stop_how, r.error});
+                       csv_number(r.cpu_per_connection_s), r.server_cpus, r.client_cpus,
+                       std::to_string(r.most_served_at_once), flaws,
+                       r.stopped_cleanly ? "yes" : "no", r.stop_how, r.error});
     out += csv_record(v);
   }
   return out;
