@@ -126,6 +126,23 @@ TEST_CASE("tour.quick_run_has_a_row_per_approach_and_each_design_shows") {
   // iterative server starve clients at 10.
   CHECK(count(svg, "class=\"not-served\"") >= 3 * 3);
 
+  // The timeline: a panel per approach, in one file and one file each; in the iterative
+  // server's run no two clients were ever served at once, and in every other's some were.
+  const std::string timeline = test_support::read_file(out_dir + "/timeline.svg");
+  CHECK(count(timeline, "class=\"panel\"") == example_servers().size());
+  for (const example_server& server : example_servers()) {
+    CAPTURE(server.name);
+    const std::string own =
+        test_support::read_file(out_dir + "/timeline-" + server.file_name() + ".svg");
+    CHECK(count(own, "class=\"panel\"") == 1);
+    const int at_once = std::stoi(rows.at(server.name).at("most_served_at_once"));
+    if (!server.concurrent)
+      CHECK(at_once == 1);
+    else
+      CHECK(at_once > 1);
+    if (server.workers > 0) CHECK(at_once <= server.workers);
+  }
+
   // Ramp-up and steady state are separate columns, and every cell has its server CPU per
   // round trip (a tick of CPU may not have passed in a short cell: then 0, never missing).
   for (const example_server& server : example_servers()) {

@@ -28,6 +28,7 @@
 #include "tour/measure.hpp"
 #include "tour/reading.hpp"
 #include "tour/table.hpp"
+#include "tour/timeline.hpp"
 
 #ifndef CSAPP_EXAMPLES_DIR
 #define CSAPP_EXAMPLES_DIR "examples"
@@ -276,20 +277,36 @@ int main(int argc, char** argv) {
       human_seconds(opt.duration.count() / 1e3) + " of steady state, in " +
       plural(opt.rounds, "round", "rounds") + " interleaved across the servers.\n\n" + legend(opt) +
       "\n\n" + markdown_table(rows, opt) +
-      "\n![round trips per second and p99 against clients](tour.svg)\n\n"
+      "\n![round trips per second, server CPU per round trip and p99 against clients](tour.svg)"
+      "\n\n## Who is served when\n\n"
+      "Each server once more, with 12 clients that connect together, leave 0.2 s after their "
+      "first echo, and one more (the top bar) that sends half a line and the rest 0.4 s later. "
+      "Grey: connected and waiting; blue: served; nothing: gone.\n\n"
+      "![one bar per client over time, a panel per server](timeline.svg)\n\n"
       "## What it shows\n\n" +
       words;
+  std::vector<std::string> written = {"tour.md", "tour.csv", "tour.svg", "timeline.svg"};
+  std::vector<timeline_run> timelines;
+  for (const auto& r : rows)
+    if (r.error.empty()) {
+      timelines.push_back(r.timeline);
+      written.push_back("timeline-" + r.what.file_name() + ".svg");
+      write_file(args.out + "/" + written.back(), timeline_panel_svg(r.timeline));
+    }
   write_file(args.out + "/tour.md", markdown);
   write_file(args.out + "/tour.csv", csv_table(rows, opt));
   write_file(args.out + "/tour.svg", svg_chart(rows, opt));
-  std::printf("\nWritten: %s/tour.md, tour.csv, tour.svg (server logs in %s)\n", args.out.c_str(),
-              opt.log_dir.c_str());
+  write_file(args.out + "/timeline.svg", timeline_svg(timelines));
+  std::printf(
+      "\nWritten: %s/tour.md, tour.csv, tour.svg, timeline.svg and a timeline-*.svg per server "
+      "(server logs in %s)\n",
+      args.out.c_str(), opt.log_dir.c_str());
   if (!args.bench_md.empty()) {
     write_file(args.bench_md, bench_markdown(rows, opt, args.command_line));
     std::printf("Written: %s\n", args.bench_md.c_str());
   }
   if (args.update_notes) {
-    for (const char* name : {"tour.md", "tour.csv", "tour.svg"})
+    for (const auto& name : written)
       write_file(std::string(CSAPP_NOTES_DIR) + "/" + name, slurp_file(args.out + "/" + name));
     std::printf("Copied into %s/\n", CSAPP_NOTES_DIR);
   }

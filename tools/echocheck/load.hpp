@@ -11,8 +11,9 @@
 //           timed), then all start together and go on for `rounds` round trips each, or
 //           until `duration` is over. With a ramp limit, the run first waits until every
 //           session has had its first echo (a process server forks for a while when 1,000
-//           clients arrive at once): that ramp-up is reported on its own, and the timed
-//           window, the steady state, starts only after it;
+//           clients arrive at once), each served session waiting for the rest: that ramp-up
+//           is reported on its own, and the timed window, the steady state, starts only
+//           after it, with every served session at once;
 //   churn - `total` short sessions, at most `clients` at a time: connect, one round trip,
 //           close our side, wait until the server closes its side. A new session starts
 //           as soon as one ends, so the run measures what a connection costs the server.
@@ -136,11 +137,15 @@ class load_run {
       // Ramp-up: until every connected session has had an echo. What it took is reported on
       // its own, and the steady state is timed from here with fresh counts.
       last_first_echo_ = t0_;
+      ramping_ = true;
       drive(std::min(t0_ + opt_.ramp_limit, hard_end), slots,
             [&] { return unserved_ == 0 || clock::now() - last_first_echo_ >= opt_.ramp_quiet; });
       result_.ramp_seconds = seconds_between(t0_, clock::now());
       result_.ramped = unserved_ == 0;
+      ramping_ = false;
       t0_ = clock::now();
+      for (std::size_t i = 0; i < sessions_.size(); ++i)  // the served ones go on together
+        if (sessions_[i].state == phase::waiting) begin_round(static_cast<int>(i));
       result_.messages = 0;
       latencies_ns_.clear();
     }
@@ -343,6 +348,13 @@ class load_run {
     const bool churn = opt_.total > 0;
     const int rounds = churn ? 1 : opt_.rounds;
     const bool timed = opt_.duration.count() > 0 && !churn;  // go on until time is up
+    if (ramping_) {
+      // In the ramp-up each client makes one round trip, then waits for the others: clients
+      // already served would otherwise take the CPU a process server needs to fork the rest,
+      // and the ramp-up would measure that contest instead of the server taking clients on.
+      s.state = phase::waiting;
+      return;
+    }
     const bool held = opt_.hold.count() > 0 && now - s.first_echo >= opt_.hold;
     if (!held && (timed || done < static_cast<std::uint64_t>(rounds))) {
       begin_round(slot);
@@ -447,6 +459,7 @@ class load_run {
   int active_ = 0;      // sessions not yet ended
   int unserved_ = 0;    // sessions connected and not yet served nor ended
   bool gate_open_ = false;
+  bool ramping_ = false;               // in the ramp-up: a served client waits for the steady state
   clock::time_point started_;          // when the run began
   clock::time_point t0_;               // when the timed part began
   clock::time_point last_first_echo_;  // when a client last had its first echo

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -95,15 +96,23 @@ inline bool process_exists(pid_t pid) { return ::kill(pid, 0) == 0 || errno == E
 // The unit of the CPU times in /proc/PID/stat.
 inline double cpu_tick_seconds() { return 1.0 / static_cast<double>(::sysconf(_SC_CLK_TCK)); }
 
-// CPU seconds used by a process and by the children it has reaped (utime + stime +
-// cutime + cstime): a process server's work is done in children, and reaches the parent's
-// account only when they are reaped.
+// CPU seconds used by a process (all its threads, the exited ones too) and by the children
+// it has reaped. Its own time comes from its CPU clock (clock_getcpuclockid), exact to the
+// nanosecond and current: the utime and stime of /proc/PID/stat are sampled at clock ticks,
+// and on some kernels a live process's figure there lags its real use by seconds. Reaped
+// children reach the parent only as cutime + cstime, counted in ticks, complete once reaped.
 inline double cpu_seconds(pid_t pid) {
   const auto fields = stat_fields(pid);
   if (fields.size() < 15) return 0;
+  double own = -1;
+  clockid_t clock_id;
+  timespec ts{};
+  if (::clock_getcpuclockid(pid, &clock_id) == 0 && ::clock_gettime(clock_id, &ts) == 0)
+    own = static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
   double ticks = 0;
-  for (std::size_t i = 11; i <= 14; ++i) ticks += std::strtod(fields[i].c_str(), nullptr);
-  return ticks * cpu_tick_seconds();
+  for (std::size_t i = own < 0 ? 11 : 13; i <= 14; ++i)
+    ticks += std::strtod(fields[i].c_str(), nullptr);
+  return std::max(own, 0.0) + ticks * cpu_tick_seconds();
 }
 
 // CPU seconds of a process and all its descendants, alive or reaped: cpu_seconds of the

@@ -13,6 +13,7 @@
 #include "../echocheck/net.hpp"
 #include "measure.hpp"
 #include "table.hpp"
+#include "ticks.hpp"
 
 namespace tour {
 
@@ -31,7 +32,7 @@ inline std::string num(double v) {
 }
 
 // One panel: x is log10(clients); y is linear (rates) or log10 (latencies).
-struct panel {
+struct axes {
   double left, top, width, height;  // the plotting area, in SVG units
   double x_lo, x_hi, y_lo, y_hi;    // data range, already transformed (log where log)
   bool log_y;
@@ -49,16 +50,6 @@ struct panel {
 
 }  // namespace detail
 
-// A round step for about `parts` grid lines up to `top`: 1, 2 or 5 times a power of ten, so
-// tick labels read 0, 20k, 40k rather than 0, 18.3k, 36.6k.
-inline double round_step(double top, int parts) {
-  const double raw = std::max(top, 1e-12) / parts;
-  const double power = std::pow(10.0, std::floor(std::log10(raw)));
-  for (const double m : {1.0, 2.0, 5.0})
-    if (m * power >= raw) return m * power;
-  return 10 * power;
-}
-
 // Three panels against clients: round trips per second, server CPU per round trip, and p99
 // latency over all clients. A point drawn hollow is a load at which some clients were never
 // served: its rate is for the served few, and its p99 is the whole run (they waited that
@@ -66,7 +57,7 @@ inline double round_step(double top, int parts) {
 inline std::string svg_chart(const std::vector<row>& rows, const tour_options& opt) {
   using detail::num;
   const double panel_w = 330, panel_h = 260, gap = 100, margin = 70;
-  const double legend_top = margin + panel_h + 80;
+  const double legend_top = margin + panel_h + 100;
   const double total_w = margin + 3 * panel_w + 2 * gap + 30;
   const std::size_t legend_lines = (rows.size() + 2) / 3;  // three approaches to a line
   const double total_h = legend_top + 22 * static_cast<double>(legend_lines) + 20;
@@ -96,9 +87,9 @@ inline std::string svg_chart(const std::vector<row>& rows, const tour_options& o
   };
   const auto [cpu_a, cpu_b] = decades(cpu_lo, cpu_hi);
   const auto [p99_a, p99_b] = decades(p99_lo, p99_hi);
-  const detail::panel rate{left_of(0), margin, panel_w, panel_h, x_lo, x_hi, 0, rate_top, false};
-  const detail::panel cpu{left_of(1), margin, panel_w, panel_h, x_lo, x_hi, cpu_a, cpu_b, true};
-  const detail::panel p99{left_of(2), margin, panel_w, panel_h, x_lo, x_hi, p99_a, p99_b, true};
+  const detail::axes rate{left_of(0), margin, panel_w, panel_h, x_lo, x_hi, 0, rate_top, false};
+  const detail::axes cpu{left_of(1), margin, panel_w, panel_h, x_lo, x_hi, cpu_a, cpu_b, true};
+  const detail::axes p99{left_of(2), margin, panel_w, panel_h, x_lo, x_hi, p99_a, p99_b, true};
   std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + num(total_w) +
                     "\" height=\"" + num(total_h) +
                     "\" font-family=\"sans-serif\" font-size=\"12\">\n"
@@ -112,13 +103,13 @@ inline std::string svg_chart(const std::vector<row>& rows, const tour_options& o
            num(y2) + "\" stroke=\"" + stroke + "\"/>\n";
   };
   struct titled {
-    const detail::panel* p;
+    const detail::axes* p;
     const char* title;
   };
   for (const titled& t : {titled{&rate, "round trips per second (more is better)"},
                           titled{&cpu, "server CPU per round trip (less is better)"},
                           titled{&p99, "p99 latency, all clients (less is better)"}}) {
-    const detail::panel* p = t.p;
+    const detail::axes* p = t.p;
     text(p->left + p->width / 2, p->top - 20, t.title);
     text(p->left + p->width / 2, p->top + p->height + 40, "clients (log scale)");
     line(p->left, p->top + p->height, p->left + p->width, p->top + p->height, "black");
@@ -144,7 +135,7 @@ inline std::string svg_chart(const std::vector<row>& rows, const tour_options& o
     const row& r = rows[i];
     if (r.loads.empty()) continue;
     const std::string colour = detail::colour(i);
-    for (const detail::panel* p : {&rate, &cpu, &p99}) {
+    for (const detail::axes* p : {&rate, &cpu, &p99}) {
       std::string points, markers;
       for (const auto& l : r.loads) {
         const double v = p == &rate ? l.msgs_per_s : p == &cpu ? l.cpu_per_rt_s : l.p99_all_s();
@@ -165,7 +156,7 @@ inline std::string svg_chart(const std::vector<row>& rows, const tour_options& o
            "\" width=\"14\" height=\"4\" fill=\"" + colour + "\"/>\n";
     text(lx + 20, ly - 4, r.what.name + " (" + r.what.section + ")", "start");
   }
-  text(margin, legend_top - 30,
+  text(margin, legend_top - 28,
        "Each point: the median of " + echo_check::plural(opt.rounds, "round", "rounds") +
            ". Hollow: some clients were never served at that load (its latency is then the "
            "whole run).",

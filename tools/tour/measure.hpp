@@ -14,6 +14,7 @@
 #include "../echocheck/cpus.hpp"
 #include "../echocheck/servers.hpp"
 #include "../echocheck/spawn.hpp"
+#include "timeline.hpp"
 
 namespace tour {
 
@@ -79,7 +80,8 @@ struct row {
   std::string stop_how;         // how it ended ("ended by SIGTERM"), or what went wrong
   std::string server_cpus;      // the CPUs the server was allowed, as the kernel said
   std::string client_cpus;      // the CPUs the load generator was allowed
-  int most_served_at_once = 0;  // in the timeline run: the most clients served at one instant
+  timeline_run timeline;        // who was served when, in a run of clients that come and go
+  int most_served_at_once = 0;  // in that run: the most clients served at one instant
 };
 
 struct tour_options {
@@ -166,6 +168,11 @@ void measure_behaviour(row& r, const tour_options& opt, Say say) {
         r.flaws.push_back(f.scenario);
       }
     }
+    say("timeline");
+    wait_until_idle(base.pid);
+    r.timeline = record_timeline(server->ep, r.what, timeline_options{});
+    r.most_served_at_once = most_served_at_once(r.timeline);
+    if (!r.timeline.error.empty()) r.flaws.push_back("timeline");
     say("churn");
     wait_until_idle(base.pid);
     check_options o = base;

@@ -227,6 +227,29 @@ inline std::string reading(const std::vector<row>& rows, const tour_options& opt
         short_count(most.connections_per_s) + " against " + short_count(least.connections_per_s) +
         " connections per second.");
   }
+  // The timeline run: how many clients each design served at one instant, grouped.
+  std::vector<std::pair<int, std::vector<const row*>>> at_once;
+  for (const row* r : ok) {
+    if (r->timeline.clients.empty()) continue;
+    auto same = std::find_if(at_once.begin(), at_once.end(),
+                             [&](const auto& g) { return g.first == r->most_served_at_once; });
+    if (same == at_once.end())
+      at_once.push_back({r->most_served_at_once, {r}});
+    else
+      same->second.push_back(r);
+  }
+  if (at_once.size() >= 2) {
+    std::sort(at_once.begin(), at_once.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::string s = "In the timeline (clients that come and go), ";
+    for (std::size_t i = 0; i < at_once.size(); ++i)
+      s += (i == 0                    ? ""
+            : i + 1 == at_once.size() ? "; and "
+                                      : "; ") +
+           names_of(at_once[i].second) + " served at most " +
+           plural(at_once[i].first, "client", "clients") + " at once";
+    say(s + ".");
+  }
   std::vector<std::string> peaks;
   std::vector<const row*> single;
   for (const row* r : ok)

@@ -27,6 +27,7 @@
 #include "../echocheck/load.hpp"
 #include "../echocheck/net.hpp"
 #include "../echocheck/servers.hpp"
+#include "ticks.hpp"
 
 namespace tour {
 
@@ -225,15 +226,8 @@ inline std::string coordinate(double v) {
   return text;
 }
 
-// The distance between time ticks: 1, 2 or 5 times a power of ten, so that about eight ticks
-// or fewer cover `span` seconds.
-inline double tick_step(double span) {
-  const double raw = std::max(span, 1e-3) / 8;
-  const double power = std::pow(10.0, std::floor(std::log10(raw)));
-  for (const double m : {1.0, 2.0, 5.0})
-    if (m * power >= raw * (1 - 1e-9)) return m * power;
-  return 10 * power;
-}
+// The distance between time ticks: about eight or fewer cover `span` seconds.
+inline double tick_step(double span) { return round_step(std::max(span, 1e-3), 8); }
 
 // "0", "0.5 s", "2 s": a tick's label, with as many decimals as the step between ticks needs
 // (0.0005 s apart needs four), and no trailing zeros.
