@@ -414,6 +414,7 @@ class checker {
     f.verdict = shape + numbers;
     if (o.ramp_limit.count() > 0) {
       f.metrics.push_back({"ramp_s", r.ramp_seconds});
+      f.metrics.push_back({"warmup_s", r.warmup_seconds});
       f.verdict += r.ramped
                        ? "; all " + with_commas(r.connected) + " had an echo after " +
                              human_seconds(r.ramp_seconds) + ", then the steady state was timed"

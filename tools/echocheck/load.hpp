@@ -39,20 +39,21 @@
 namespace echo_check {
 
 struct load_options {
-  int clients = 100;                 // sessions at once
-  int rounds = 100;                  // round trips per session, when duration is zero
-  millis duration{0};                // when nonzero, sessions go on until this much time passed
-  std::size_t line_size = 64;        // bytes per line, the newline included
-  int total = 0;                     // churn: sessions in all (0: a load run)
-  millis connect_limit{5s};          // the longest the untimed connection phase may take
-  millis limit{60s};                 // the bound for a whole run, whatever happens
-  millis eof_limit{0};               // churn: how long a client that closed waits for the server's
-                                     // close (0: the run's limit)
-  millis ramp_limit{0};              // load: the longest ramp-up before the timed window (0: none)
-  millis ramp_quiet{1s};             // load: the ramp-up also ends when no new client has had
-                                     // its first echo for this long (a fixed pool is full)
-  millis hold{0};                    // load: each session leaves this long after its first echo
-  bool record_timeline = false;      // load: keep when each client waited and was served
+  int clients = 100;             // sessions at once
+  int rounds = 100;              // round trips per session, when duration is zero
+  millis duration{0};            // when nonzero, sessions go on until this much time passed
+  std::size_t line_size = 64;    // bytes per line, the newline included
+  int total = 0;                 // churn: sessions in all (0: a load run)
+  millis connect_limit{5s};      // the longest the untimed connection phase may take
+  millis limit{60s};             // the bound for a whole run, whatever happens
+  millis eof_limit{0};           // churn: how long a client that closed waits for the server's
+                                 // close (0: the run's limit)
+  millis ramp_limit{0};          // load: the longest ramp-up before the timed window (0: none)
+  millis ramp_quiet{1s};         // load: the ramp-up also ends when no new client has had
+                                 // its first echo for this long (a fixed pool is full)
+  int warmup_rounds = 0;         // load, with a ramp limit: untimed round trips per client after it
+  millis hold{0};                // load: each session leaves this long after its first echo
+  bool record_timeline = false;  // load: keep when each client waited and was served
   std::function<void(bool)> window;  // called with true when the timed window opens, false
                                      // when it closes (before anyone leaves)
 };
@@ -89,6 +90,7 @@ struct load_result {
   std::uint64_t most = 0;        // round trips of the most served session
   double ramp_seconds = 0;       // with a ramp limit: from the start until all had an echo
   bool ramped = false;           // with a ramp limit: every connected session had an echo by then
+  double warmup_seconds = 0;     // with a ramp limit: the untimed warm-up after it
   clock::time_point started_at;  // when the run began (the timeline's zero)
   std::vector<client_timeline> timeline;  // per client id, when record_timeline is set
 
@@ -145,7 +147,18 @@ class load_run {
       ramping_ = false;
       t0_ = clock::now();
       for (std::size_t i = 0; i < sessions_.size(); ++i)  // the served ones go on together
-        if (sessions_[i].state == phase::waiting) begin_round(static_cast<int>(i));
+        if (sessions_[i].state == phase::waiting) {
+          ++warm_target_;
+          begin_round(static_cast<int>(i));
+        }
+      // Warm-up: until each of them has made warmup_rounds more round trips, untimed. Just
+      // after the ramp-up, 1,000 processes or threads that each ran once are cold (caches,
+      // the scheduler's queues), and a short window would time that as the server's rate.
+      if (opt_.warmup_rounds > 0)
+        drive(std::min(clock::now() + opt_.ramp_limit, hard_end), slots,
+              [&] { return warm_ >= warm_target_; });
+      result_.warmup_seconds = seconds_between(t0_, clock::now());
+      t0_ = clock::now();
       result_.messages = 0;
       latencies_ns_.clear();
     }
@@ -339,6 +352,7 @@ class load_run {
         std::chrono::duration_cast<std::chrono::nanoseconds>(now - s.round_start).count());
     ++result_.messages;
     const auto done = ++rounds_of_[static_cast<std::size_t>(s.id)];
+    if (done == 1 + static_cast<std::uint64_t>(opt_.warmup_rounds)) ++warm_;
     if (done == 1) {
       --unserved_;
       s.first_echo = now;
@@ -459,6 +473,8 @@ class load_run {
   int active_ = 0;      // sessions not yet ended
   int unserved_ = 0;    // sessions connected and not yet served nor ended
   bool gate_open_ = false;
+  int warm_target_ = 0;                // sessions released after the ramp-up, to warm up
+  int warm_ = 0;                       // of them, those done with their warm-up round trips
   bool ramping_ = false;               // in the ramp-up: a served client waits for the steady state
   clock::time_point started_;          // when the run began
   clock::time_point t0_;               // when the timed part began

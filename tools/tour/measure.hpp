@@ -213,6 +213,7 @@ void measure_loads(row& r, const tour_options& opt, Say say) {
       // A ramp-up in which nobody new was served for half the patience is over: a fixed
       // pool is full, and its waiting clients are starved, not slow.
       o.load.ramp_quiet = opt.patience / 2;
+      o.load.warmup_rounds = 5;
       o.load.limit = opt.ramp_limit + opt.duration + 30s;
       const finding f = checker(server->ep, o).run({"load"}).front();
       load_cell c;

@@ -168,11 +168,23 @@ inline std::string reading(const std::vector<row>& rows, const tour_options& opt
       if (big.ramp_s < 0.25 || before.msgs_per_s <= 0) continue;
       char ratio[32];
       std::snprintf(ratio, sizeof ratio, "%.2f", big.msgs_per_s / before.msgs_per_s);
+      std::string why;
+      // A slower steady state with a dearer round trip is the server's own cost, not the
+      // ramp-up leaking into the timed window (nor the client: its CPUs are others).
+      if (big.msgs_per_s < 0.8 * before.msgs_per_s && before.cpu_per_rt_s > 0 &&
+          big.cpu_per_rt_s > 1.25 * before.cpu_per_rt_s) {
+        char cost[32];
+        std::snprintf(cost, sizeof cost, "%.1f", big.cpu_per_rt_s / before.cpu_per_rt_s);
+        why = " The difference is the server's own: each round trip cost it " +
+              human_seconds(big.cpu_per_rt_s) + " of CPU against " +
+              human_seconds(before.cpu_per_rt_s) + " (" + cost + " times as much) with " +
+              echo_check::with_commas(big.clients) + " of it to switch between.";
+      }
       say(r->what.name + " took " + human_seconds(big.ramp_s) + " before all " +
           clients_label(big.clients) + " had their first echo (the ramp-up, reported apart); " +
           "its steady state after that ran at " + short_count(big.msgs_per_s) +
           " round trips per second, " + ratio + " times its rate at " +
-          clients_label(before.clients) + ".");
+          clients_label(before.clients) + "." + why);
     }
   }
   // Starvation: the same number served at two or more loads is a limit of the design (a
