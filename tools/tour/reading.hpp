@@ -178,7 +178,11 @@ inline std::string reading(const std::vector<row>& rows, const tour_options& opt
         why = " The difference is the server's own: each round trip cost it " +
               human_seconds(big.cpu_per_rt_s) + " of CPU against " +
               human_seconds(before.cpu_per_rt_s) + " (" + cost + " times as much) with " +
-              echo_check::with_commas(big.clients) + " of it to switch between.";
+              echo_check::with_commas(big.clients) +
+              (r->what.kind == echo_check::design::process  ? " processes"
+               : r->what.kind == echo_check::design::thread ? " threads"
+                                                            : " clients") +
+              " to switch between.";
       }
       say(r->what.name + " took " + human_seconds(big.ramp_s) + " before all " +
           clients_label(big.clients) + " had their first echo (the ramp-up, reported apart); " +
