@@ -126,6 +126,21 @@ TEST_CASE("tour.quick_run_has_a_row_per_approach_and_each_design_shows") {
   // iterative server starve clients at 10.
   CHECK(count(svg, "class=\"not-served\"") >= 3 * 3);
 
+  // The reading ranks only servers that served every client: the fastest and the cheapest
+  // it names at 10 clients are never the iterative server nor a pool, whatever their rates.
+  for (const std::string ranked : {"the fastest was ", "the cheapest was "}) {
+    CAPTURE(ranked);
+    int named = 0;
+    for (const example_server& server : example_servers()) {
+      if (r.out.find(ranked + server.name + " (") == std::string::npos) continue;
+      ++named;
+      CAPTURE(server.name);
+      CHECK(server.concurrent);
+      CHECK(server.workers == 0);
+    }
+    CHECK(named == 1);
+  }
+
   // The timeline: a panel per approach, in one file and one file each; in the iterative
   // server's run no two clients were ever served at once, and in every other's some were.
   const std::string timeline = test_support::read_file(out_dir + "/timeline.svg");

@@ -27,7 +27,10 @@ inline std::string ratio_text(double part, double whole) {
 
 // What limits an approach, said from its own row. The design facts are the chapter's; the
 // numbers are this run's.
-inline std::string limit_paragraph(const row& r) {
+inline std::string limit_paragraph(const row& r, const tour_options& opt) {
+  // The server's CPUs: its half when the tour placed it, else every CPU.
+  const int cpus = opt.where.pinned() ? static_cast<int>(opt.where.server.size())
+                                      : static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN));
   auto rate = [&](std::size_t i) { return short_count(r.loads[i].msgs_per_s) + " round trips/s"; };
   const std::size_t last = r.loads.size() - 1;
   const std::string at_last = " at " + clients_label(r.loads[last].clients);
@@ -48,13 +51,13 @@ inline std::string limit_paragraph(const row& r) {
       return "One client at a time: at every load above 1 client, " +
              with_commas(r.loads[last].starved) + " of " + clients_label(r.loads[last].clients) +
              " were never served" + ". Its rate (" + rate(0) +
-             " with 1 client) is one loopback round trip after another; it is the cheapest "
-             "server per connection (" +
-             churn + ") because it does nothing but accept and echo.";
+             " with 1 client) is one loopback round trip after another, and a connection costs "
+             "it only an accept and a close (" +
+             churn + ").";
     case design::process:
       return "A process per client: " + std::to_string(r.peak.processes) +
              " processes at the peak. Each connection costs a fork, an exit and a reap (" + churn +
-             ", the most of any approach). At " + clients_label(r.loads[last].clients) +
+             "). At " + clients_label(r.loads[last].clients) +
              " the clients wait for their children to start: " +
              human_seconds(r.loads[last].ramp_s) +
              " of ramp-up before all had an echo; after that, " + rate(last) + " (" + p99_last +
@@ -78,8 +81,8 @@ inline std::string limit_paragraph(const row& r) {
       return "A thread per client: " + std::to_string(r.peak.threads) +
              " threads at the peak. Threads are cheaper to start than processes (" + churn +
              "), but " + std::to_string(r.peak.threads) + " threads on " +
-             std::to_string(::sysconf(_SC_NPROCESSORS_ONLN)) + " CPUs take turns: " + rate(last) +
-             at_last + " with " + p99_last + ".";
+             echo_check::plural(cpus, "CPU", "CPUs") + " take turns: " + rate(last) + at_last +
+             " with " + p99_last + ".";
     case design::pool:
       return "A fixed pool of workers fed by an sbuf: it serves as many clients at once as it has "
              "workers (" +
@@ -139,8 +142,11 @@ inline std::string bench_markdown(const std::vector<row>& rows, const tour_optio
             with_commas(static_cast<long long>(l.msgs_per_s)) + " | " +
             range_text(l.msgs_lo, l.msgs_hi, short_count) + " | " +
             (l.all_served() ? ratio_text(l.msgs_per_s, fastest) : std::string("not all served")) +
-            " | " + cpu_text(l.cpu_per_rt_s, l.cpu_resolution_s) + " | " +
-            range_text(l.cpu_lo, l.cpu_hi, short_seconds) + " | " + human_seconds(l.p50_s) + " | " +
+            " | " +
+            (l.cpu_per_rt_s > 0 ? human_seconds(l.cpu_per_rt_s)
+                                : "< " + human_seconds(l.cpu_resolution_s)) +
+            " | " + range_text(l.cpu_lo, l.cpu_hi, human_seconds) + " | " + human_seconds(l.p50_s) +
+            " | " +
             (l.all_served() ? human_seconds(l.p99_s) : "> " + human_seconds(l.p99_all_s())) +
             " | " + ramp_text(l) + " | " + with_commas(l.starved) + " |\n";
     }
@@ -190,7 +196,7 @@ inline std::string bench_markdown(const std::vector<row>& rows, const tour_optio
       "each, and divide.\n\n### What limits each approach (computed from the runs above)\n\n";
   for (const auto& r : rows)
     if (r.error.empty() && !r.loads.empty())
-      md += "- **" + r.what.name + "** (" + r.what.section + "). " + limit_paragraph(r) + "\n";
+      md += "- **" + r.what.name + "** (" + r.what.section + "). " + limit_paragraph(r, opt) + "\n";
   return md;
 }
 
