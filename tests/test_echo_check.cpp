@@ -133,8 +133,9 @@ bool contains(const std::string& text, const std::string& part) {
 
 using names = std::vector<std::string>;
 
-const names all_scenarios = {"echo",        "pipelined", "second-client", "half-line",
-                             "bad-clients", "load",      "churn",         "resources"};
+const names all_scenarios = {"echo",      "pipelined",   "second-client",
+                             "half-line", "bad-clients", "slow-readers",
+                             "load",      "churn",       "resources"};
 
 // A server with no flaw: every scenario, resources included, passes and echo-check exits 0.
 // `extra` options come after the short ones, and echo-check takes the last value given.
@@ -174,7 +175,8 @@ TEST_CASE("echo_check.one_at_a_time is reported as serving one client at a time"
   const auto found = scenarios(r.out);
   // Half-line fails too, inherently: the client that sent half a line is the one being
   // served, so no other client is.
-  CHECK(names_where(found, false) == names{"second-client", "half-line"});
+  // So does slow-readers: the one client it serves is one that never reads.
+  CHECK(names_where(found, false) == names{"second-client", "half-line", "slow-readers"});
   CHECK(names_where(found, true) ==
         names{"echo", "pipelined", "bad-clients", "load", "churn", "resources"});
   CHECK(contains(verdict_of(found, "second-client"), "one client at a time"));
@@ -189,7 +191,8 @@ TEST_CASE("echo_check.half_line_stall is reported as stalling on half a line") {
   INFO(r.out);
   CHECK(r.exit_code == 1);
   const auto found = scenarios(r.out);
-  CHECK(names_where(found, false) == names{"half-line"});
+  // Its writes block as its reads do: a client that never reads stalls it too.
+  CHECK(names_where(found, false) == names{"half-line", "slow-readers"});
   CHECK(names_where(found, true) ==
         names{"echo", "pipelined", "second-client", "bad-clients", "load", "churn", "resources"});
   const std::string verdict = verdict_of(found, "half-line");
@@ -209,8 +212,8 @@ TEST_CASE("echo_check.loses_pipelined is reported as losing pipelined lines") {
   const auto found = scenarios(r.out);
   // Echo fails too, inherently: one of its inputs is two lines in one write.
   CHECK(names_where(found, false) == names{"echo", "pipelined"});
-  CHECK(names_where(found, true) ==
-        names{"second-client", "half-line", "bad-clients", "load", "churn", "resources"});
+  CHECK(names_where(found, true) == names{"second-client", "half-line", "bad-clients",
+                                          "slow-readers", "load", "churn", "resources"});
   CHECK(contains(verdict_of(found, "pipelined"), "pipelined lines are lost"));
   CHECK(contains(verdict_of(found, "pipelined"), "100 lines sent in one write, 1 came back"));
   // "two lines\nin one write\n" (23 bytes) came back as its first line (10 bytes).
@@ -239,6 +242,20 @@ TEST_CASE("echo_check.leaks_fd passes without --pid: a leak is invisible to clie
   CHECK(names_where(scenarios(r.out), true) == names{"echo", "second-client", "bad-clients"});
 }
 
+TEST_CASE("echo_check.buffers_without_limit is reported as keeping unread echoes without bound") {
+  running_server server(broken_dir + "buffers_without_limit", {});
+  REQUIRE(server.port > 0);
+  const run_result r = check_json(server, with_pid(server));
+  INFO(r.out);
+  CHECK(r.exit_code == 1);
+  const auto found = scenarios(r.out);
+  CHECK(names_where(found, false) == names{"slow-readers"});
+  const std::string verdict = verdict_of(found, "slow-readers");
+  CHECK(contains(verdict, "kept growing with what they sent"));
+  CHECK(contains(verdict, "without a bound"));
+  CHECK(!contains(verdict, "got no answer"));  // nobody else waited: memory is the flaw
+}
+
 TEST_CASE("echo_check.dies_on_reset is reported as gone after a client reset") {
   running_server server(broken_dir + "dies_on_reset", {});
   REQUIRE(server.port > 0);
@@ -248,7 +265,8 @@ TEST_CASE("echo_check.dies_on_reset is reported as gone after a client reset") {
   const auto found = scenarios(r.out);
   CHECK(names_where(found, true) == names{"echo", "pipelined", "second-client", "half-line"});
   // Everything from bad-clients on finds no server.
-  CHECK(names_where(found, false) == names{"bad-clients", "load", "churn", "resources"});
+  CHECK(names_where(found, false) ==
+        names{"bad-clients", "slow-readers", "load", "churn", "resources"});
   CHECK(contains(verdict_of(found, "bad-clients"), "the server process is gone"));
   CHECK(contains(verdict_of(found, "resources"), "the server process is gone"));
   // And it really is: it ended itself with its error status.
@@ -280,7 +298,8 @@ TEST_CASE("echo_check.parent_keeps_connfd is reported: the client never sees end
 TEST_CASE("echo_check.echoserveri (iterative) is reported for the second client only") {
   running_server server(examples_dir + "11.4-echo/echoserveri", {});
   REQUIRE(server.port > 0);
-  // Half-line is left out: an iterative server fails it as one_at_a_time does, above.
+  // Half-line and slow-readers are left out: an iterative server fails them as one_at_a_time
+  // does, above.
   const run_result r =
       check_json(server, with_pid(server, {"--only",
                                            "echo,pipelined,second-client,bad-clients,load,churn,"

@@ -111,6 +111,31 @@ void check_load(const char* name) {
   CHECK(f.get("corrupted", -1) == 0);
 }
 
+// Twenty clients that send 16 MiB each and never read: whether another client is held up is
+// the design's (the table's slow_readers_stall), and no server may keep their echoes without
+// a bound. The event loops keep at most nb_out_limit (64 KiB) of unsent echo per client; with
+// as much already sent in front of it and a string's spare capacity, four times that is the
+// most one client may cost them. Memory is judged without sanitizers only: their shadow
+// memory and ASan's quarantine of freed blocks are counted as the server's own.
+void check_slow_readers(const char* name) {
+  started s(lookup(name));
+  check_options opt;
+  opt.slow_readers = 20;
+  opt.slow_reader_bytes = 16 << 20;
+  const finding f = run(s, {"slow-readers"}, opt).front();
+  CAPTURE(f.verdict);
+  CHECK(f.get("stalled", -1) == (s.server.slow_readers_stall ? 1 : 0));
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  MESSAGE("memory not judged under a sanitizer: " << f.verdict);
+#else
+  CHECK(f.passed == !s.server.slow_readers_stall);  // stalls, or bounded
+  const double per_client = f.get("memory_per_slow_reader_bytes", -1);
+  CHECK(per_client >= 0);
+  if (s.server.kind == echo_check::design::event_loop || s.server.kind == echo_check::design::epoll)
+    CHECK(per_client <= 4 * 64 * 1024);
+#endif
+}
+
 // A fixed pool of N workers (N from the table): client N+1 waits while N are held.
 void check_pool_limit(const char* name) {
   started s(lookup(name));
@@ -141,7 +166,8 @@ void check_stop(const char* name) {
   static const bool DOCTEST_ANONYMOUS(covered_) = cover(name);                             \
   TEST_CASE("servers." name " keeps its design's promises") { check_promises(name); }      \
   TEST_CASE("servers." name " serves 200 clients x 100 round trips") { check_load(name); } \
-  TEST_CASE("servers." name " stops cleanly with its process group") { check_stop(name); }
+  TEST_CASE("servers." name " stops cleanly with its process group") { check_stop(name); } \
+  TEST_CASE("servers." name " with clients that never read") { check_slow_readers(name); }
 
 SERVER_CASES("echoserveri")
 SERVER_CASES("echoserverp")

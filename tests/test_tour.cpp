@@ -106,6 +106,7 @@ TEST_CASE("tour.quick_run_has_a_row_per_approach_and_each_design_shows") {
     const auto& row = rows.at(server.name);
     CHECK(row.at("second_client_waits") == (server.concurrent ? "no" : "yes"));
     CHECK(row.at("half_line_stalls") == (server.half_line_stalls ? "yes" : "no"));
+    CHECK(row.at("slow_readers_stall") == (server.slow_readers_stall ? "yes" : "no"));
     CHECK(row.at("flaws").empty());
     CHECK(row.at("stopped_cleanly") == "yes");  // SIGTERM to its group, nothing left behind
     if (server.workers > 0)  // 10 clients that never leave: a pool serves `workers` of them

@@ -38,16 +38,19 @@ constexpr const char* usage_text =
     "usage: echo-check HOST PORT [options]\n"
     "       echo-check [options] --spawn PROGRAM [ARGS...]\n"
     "Checks a line-echo server: byte-exact echo, concurrency, half lines, pipelined lines,\n"
-    "bad clients, load and connection churn.\n"
+    "bad clients, clients that never read, load and connection churn.\n"
     "  --clients N     clients at once in the load scenario (default 100)\n"
     "  --rounds R      round trips per client (default 100)\n"
     "  --duration S    run the load for S seconds instead of a number of rounds\n"
     "  --size B        bytes per line, the newline included (default 64)\n"
     "  --churn N       short connections in the churn scenario (default 1000)\n"
+    "  --slow-readers N  clients that send and never read, in slow-readers (default 8)\n"
+    "  --slow-bytes B  what each of them tries to send (default 16777216)\n"
     "  --patience S    how long a client waits before it counts as not served (default 2)\n"
     "  --pid PID       the server's process id: check descriptors, threads and children\n"
     "  --only LIST     run only these scenarios (comma-separated): echo, pipelined,\n"
-    "                  second-client, half-line, bad-clients, load, churn, resources\n"
+    "                  second-client, half-line, bad-clients, slow-readers, load, churn,\n"
+    "                  resources\n"
     "  --json          print the findings as one JSON object\n"
     "  --spawn PROGRAM [ARGS...]\n"
     "                  start the server (the rest of the line, then a free port as its last\n"
@@ -118,6 +121,10 @@ arguments parse(int argc, char** argv) {
       args.check.load.line_size = static_cast<std::size_t>(cli::whole(arg, value, 1, 1 << 20));
     } else if (arg == "--churn") {
       args.check.churn = cli::whole(arg, value, 1, 10000000);
+    } else if (arg == "--slow-readers") {
+      args.check.slow_readers = cli::whole(arg, value, 1, 1000);
+    } else if (arg == "--slow-bytes") {
+      args.check.slow_reader_bytes = static_cast<std::size_t>(cli::number(arg, value, 2, 1e10));
     } else if (arg == "--patience") {
       args.check.patience = cli::seconds(arg, value, 0.05, 600);
     } else if (arg == "--pid") {
@@ -235,7 +242,11 @@ int main(int argc, char** argv) {
     // A spawned server would inherit our placement: unless told otherwise, it keeps the CPUs
     // we had.
     if (!args.spawn.empty() && args.server_cpus.empty()) args.server_cpus = allowed_cpus();
-    pin_this_thread(args.client_cpus);
+    if (!pin_this_thread(args.client_cpus)) {
+      std::fprintf(stderr, "echo-check: sched_setaffinity to CPU %s: %s\n",
+                   cpu_list_text(args.client_cpus).c_str(), std::strerror(errno));
+      return 2;
+    }
   }
   endpoint ep;
   std::optional<server_log_file> log;

@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <string>
@@ -215,7 +216,11 @@ int main(int argc, char** argv) {
   const auto& opt = args.tour;
   // The load generator is this process: onto the client CPUs before any server starts, and
   // each server is moved onto the server CPUs as it starts (spawn_options::cpus).
-  if (opt.where.pinned()) pin_this_thread(opt.where.client);
+  if (opt.where.pinned() && !pin_this_thread(opt.where.client)) {
+    std::fprintf(stderr, "tour: sched_setaffinity to CPU %s: %s\n",
+                 cpu_list_text(opt.where.client).c_str(), std::strerror(errno));
+    return 2;
+  }
   std::printf(
       "The tour: %zu echo servers; %s. Each: behaviour checks and %s short connections, then "
       "%s of %s clients (a ramp-up, then %s of steady state), interleaved across servers.\n\n",

@@ -35,8 +35,10 @@ struct nb_client {
 
 // A client that sends and never reads its echo would make `out` grow without end. Past
 // this much unsent echo the server stops reading from that client (so TCP makes it wait),
-// and resumes once the client has read enough: backpressure, one client at a time.
-inline constexpr std::size_t nb_out_limit = 1 << 20;
+// and resumes once the client has read enough: flow control, one client at a time. The
+// kernel's socket buffers already hold megabytes per connection; 64 KiB here keeps a crowd
+// of such clients from costing the server more than that each.
+inline constexpr std::size_t nb_out_limit = 64 * 1024;
 
 inline std::size_t nb_unsent(const nb_client& c) { return c.out.size() - c.sent; }
 
@@ -84,9 +86,9 @@ inline bool nb_flush(nb_client& c) {
   if (c.sent == c.out.size()) {  // all sent: reuse the buffer from its start
     c.out.clear();
     c.sent = 0;
-  } else if (c.sent > nb_out_limit) {  // drop the sent prefix now and then, not every time
-    c.out.erase(0, c.sent);
-    c.sent = 0;
+  } else if (c.sent >= c.out.size() / 2) {  // drop the sent prefix once it is half the buffer:
+    c.out.erase(0, c.sent);                 // rare enough to cost little, and `out` never
+    c.sent = 0;                             // holds more than twice the unsent bytes
   }
   return true;
 }

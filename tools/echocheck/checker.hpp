@@ -7,6 +7,8 @@
 // the checker concludes that nobody is serving it.
 #pragma once
 
+#include <fcntl.h>
+#include <poll.h>
 #include <sys/types.h>
 
 #include <algorithm>
@@ -33,9 +35,11 @@ struct server_news {
 };
 
 struct check_options {
-  load_options load;                   // the load scenario's shape
-  int churn = 1000;                    // short connections in the churn scenario
-  int churn_at_once = 8;               // of them, at most this many at a time
+  load_options load;                         // the load scenario's shape
+  int churn = 1000;                          // short connections in the churn scenario
+  int churn_at_once = 8;                     // of them, at most this many at a time
+  int slow_readers = 8;                      // clients that send and never read, in slow-readers
+  std::size_t slow_reader_bytes = 16 << 20;  // what each of them tries to send
   millis patience{2s};                 // how long a client waits before "not served" is concluded
   millis event_limit{10s};             // the bound for anything that should happen (connect, EOF)
   pid_t pid = 0;                       // the server's process, for /proc readings (0: unknown)
@@ -77,8 +81,8 @@ struct finding {
 // Every scenario, in the order they run. "resources" needs the server's pid.
 inline const std::vector<std::string>& scenario_names() {
   static const std::vector<std::string> names = {"echo",      "pipelined",   "second-client",
-                                                 "half-line", "bad-clients", "load",
-                                                 "churn",     "resources"};
+                                                 "half-line", "bad-clients", "slow-readers",
+                                                 "load",      "churn",       "resources"};
   return names;
 }
 
@@ -119,6 +123,7 @@ class checker {
         {"second-client", &checker::check_second_client},
         {"half-line", &checker::check_half_line},
         {"bad-clients", &checker::check_bad_clients},
+        {"slow-readers", &checker::check_slow_readers},
         {"load", &checker::check_load},
         {"churn", &checker::check_churn},
         {"resources", &checker::check_resources},
@@ -369,6 +374,149 @@ class checker {
                 " closed before reading and " + std::to_string(each) +
                 " left without a word; the next client was served",
             {}};
+  }
+
+  // Clients that send steadily and never read their echoes. A server that blocks writing
+  // to one of them stops serving everybody else (the book's select pool, a pool whose
+  // workers they all hold); an event loop that keeps reading them must keep their echoes
+  // somewhere, and without a bound that is memory without end. The slow clients push in two
+  // halves: memory that grows again with the second half grows with what they send.
+  finding check_slow_readers() {
+    const int n = std::max(1, opt_.slow_readers);
+    const std::size_t half = std::max<std::size_t>(opt_.slow_reader_bytes / 2, 1);
+    struct slow {
+      csapp::unique_fd fd;
+      std::size_t sent = 0;
+      clock::time_point moved;  // when it last got bytes out
+    };
+    std::string line(1023, 'z');
+    line += '\n';
+    const long long memory_before = opt_.pid > 0 ? tree_private_bytes(opt_.pid) : 0;
+    std::vector<slow> slows(static_cast<std::size_t>(n));
+    for (auto& c : slows) {
+      c.fd = connect();
+      ::fcntl(c.fd.get(), F_SETFL, ::fcntl(c.fd.get(), F_GETFL) | O_NONBLOCK);
+      c.moved = clock::now();
+    }
+    // A slow client is done with a stage when it sent `upto`, or the server stopped taking its
+    // bytes for a while (flow control, or a server blocked elsewhere).
+    const millis quiet = std::max<millis>(opt_.patience / 4, 200ms);
+    auto done = [&](const slow& c, std::size_t upto) {
+      return c.sent >= upto || clock::now() - c.moved >= quiet;
+    };
+    auto pump = [&](std::size_t upto) {  // one pass: what each socket takes now
+      std::vector<pollfd> fds;
+      for (auto& c : slows)
+        if (!done(c, upto)) fds.push_back({c.fd.get(), POLLOUT, 0});
+      if (fds.empty()) return false;
+      ::poll(fds.data(), fds.size(), 20);
+      for (auto& c : slows) {
+        while (!done(c, upto)) {
+          const std::size_t at = c.sent % line.size();
+          const ssize_t put = ::send(c.fd.get(), line.data() + at,
+                                     std::min(line.size() - at, upto - c.sent), MSG_NOSIGNAL);
+          if (put <= 0) break;  // full (EAGAIN), or the server dropped it: it stops moving
+          c.sent += static_cast<std::size_t>(put);
+          c.moved = clock::now();
+        }
+      }
+      return true;
+    };
+    const auto bound = clock::now() + opt_.event_limit * 2;
+    // First the slow clients get going, then another client comes and does round trips while
+    // they push; its slowest round trip says whether they held it up.
+    while (clock::now() < bound &&
+           std::any_of(slows.begin(), slows.end(), [&](const slow& c) { return !done(c, 65536); }))
+      pump(65536);
+    csapp::unique_fd other = connect();
+    const std::string ping = "are you still there?\n";
+    double slowest = 0;
+    std::uint64_t round_trips = 0;
+    bool stalled = false;
+    long long memory_half = 0;
+    for (std::size_t upto : {half, 2 * half}) {
+      for (auto& c : slows) c.moved = clock::now();
+      while (clock::now() < bound) {
+        const bool pushing = pump(upto);
+        if (!stalled) {
+          const auto sent = clock::now();
+          if (!round_trip(other.get(), ping, sent + opt_.patience)) stalled = true;
+          slowest = std::max(slowest, seconds_between(sent, clock::now()));
+          round_trips += stalled ? 0 : 1;
+        }
+        if (!pushing) break;
+      }
+      if (upto == half && opt_.pid > 0) memory_half = tree_private_bytes(opt_.pid);
+    }
+    const long long memory_after = opt_.pid > 0 ? tree_private_bytes(opt_.pid) : 0;
+    std::size_t pushed = 0, pushed_first = 0;
+    for (const auto& c : slows) pushed += c.sent;
+    pushed_first = std::min(pushed, static_cast<std::size_t>(n) * half);
+    // They leave (reset), and the other client must be served again.
+    for (auto& c : slows) {
+      reset_on_close(c.fd.get());
+      c.fd.reset();
+    }
+    const auto left = clock::now();
+    bool served_after = false;
+    double wait_after = 0;
+    if (stalled) {
+      // The stalled round trip's echo may still come; then a fresh one must.
+      read_up_to(other.get(), ping.size(), event_end());
+      served_after = round_trip(other.get(), ping, event_end());
+      wait_after = seconds_between(left, clock::now());
+    } else {
+      served_after = round_trip(other.get(), ping, event_end());
+    }
+    finding f{"slow-readers", true, "", {}};
+    f.metrics = {{"slow_readers", static_cast<double>(n)},
+                 {"pushed_bytes", static_cast<double>(pushed)},
+                 {"slowest_round_trip_s", stalled ? -1 : slowest},
+                 {"stalled", stalled ? 1.0 : 0.0}};
+    const std::string who = plural(n, "client", "clients") + " sending " +
+                            approx_bytes(static_cast<double>(opt_.slow_reader_bytes)) +
+                            " each without reading (" +
+                            approx_bytes(static_cast<double>(pushed) / n) + " each got through)";
+    if (stalled) {
+      f.passed = false;
+      f.verdict = "while " + who + ", another client's round trip got no answer within " +
+                  human_seconds(opt_.patience.count() / 1e3) +
+                  ": the server waits on clients that do not read (a blocking write to one of "
+                  "them, or every worker taken by them), and everybody else waits with it";
+      f.verdict += served_after
+                       ? "; it was served again " + human_seconds(wait_after) + " after they left"
+                       : "; even after they left it got no answer";
+    } else {
+      f.verdict = "while " + who + ", another client's " +
+                  plural(static_cast<long long>(round_trips), "round trip", "round trips") +
+                  " took at most " + human_seconds(slowest);
+      if (!served_after) {
+        f.passed = false;
+        f.verdict += "; after they left, it got no answer";
+      }
+    }
+    if (opt_.pid > 0) {
+      const double per_client = static_cast<double>(memory_after - memory_before) / n;
+      const double second_half = static_cast<double>(memory_after - memory_half) / n;
+      const double pushed_second = static_cast<double>(pushed - pushed_first) / n;
+      f.metrics.push_back({"memory_per_slow_reader_bytes", per_client});
+      f.metrics.push_back({"memory_growth_second_half_bytes", second_half});
+      // Growing with what they send: the second half alone added at least a quarter of what
+      // it pushed, and more than small change.
+      const bool unbounded = second_half > 256 * 1024 && second_half > 0.25 * pushed_second;
+      f.verdict += "; the server's private memory grew by " +
+                   approx_bytes(std::max(0.0, per_client)) + " per slow client";
+      if (unbounded) {
+        f.passed = false;
+        f.verdict += ", and kept growing with what they sent (" + approx_bytes(second_half) +
+                     " more per client for the second half): it keeps echoes nobody reads "
+                     "without a bound; stop reading from a client whose unsent echo is over a "
+                     "limit until it drains";
+      } else {
+        f.verdict += " and stopped there";
+      }
+    }
+    return f;
   }
 
   finding check_load() {

@@ -16,8 +16,6 @@
 #include <string>
 #include <vector>
 
-#include <csapp/error.hpp>
-
 #include "proc.hpp"
 
 namespace echo_check {
@@ -73,11 +71,12 @@ inline cpu_set_t to_cpu_set(const cpu_list& cpus) {
   return set;
 }
 
-// The CPUs this thread may run on.
+// The CPUs this thread may run on (empty if the kernel would not say: then nothing is
+// placed).
 inline cpu_list allowed_cpus() {
   cpu_set_t set;
   CPU_ZERO(&set);
-  if (::sched_getaffinity(0, sizeof set, &set) < 0) csapp::throw_errno("sched_getaffinity");
+  if (::sched_getaffinity(0, sizeof set, &set) < 0) return {};
   cpu_list cpus;
   for (int c = 0; c < CPU_SETSIZE; ++c)
     if (CPU_ISSET(c, &set)) cpus.push_back(c);
@@ -97,9 +96,10 @@ inline cpu_list cpus_of(pid_t pid) {
 }
 
 // Restricts the calling thread (and the threads and processes it starts later) to `cpus`.
-inline void pin_this_thread(const cpu_list& cpus) {
+// False, with errno set, if the kernel refused.
+inline bool pin_this_thread(const cpu_list& cpus) {
   const cpu_set_t set = to_cpu_set(cpus);
-  if (::sched_setaffinity(0, sizeof set, &set) < 0) csapp::throw_errno("sched_setaffinity");
+  return ::sched_setaffinity(0, sizeof set, &set) == 0;
 }
 
 // Where the server and the load generator run; empty lists: wherever the scheduler likes.

@@ -125,6 +125,20 @@ inline double tree_cpu_seconds(pid_t pid, int depth = 0) {
   return total;
 }
 
+// Private memory of a process and all its descendants, in bytes: the sum of their RssAnon
+// (anonymous resident pages: heap, stacks, buffers), from /proc/PID/status. Shared pages
+// (the program, libraries) are not in it, so a thousand children of a process server do not
+// count the program a thousand times. 0 for a process that is gone.
+inline long long tree_private_bytes(pid_t pid, int depth = 0) {
+  const std::string status = slurp("/proc/" + std::to_string(pid) + "/status");
+  long long total = 0;
+  if (const auto at = status.find("RssAnon:"); at != std::string::npos)
+    total = std::atoll(status.c_str() + at + 8) * 1024;  // "RssAnon:   1234 kB"
+  if (depth < 8)
+    for (const pid_t child : child_pids(pid)) total += tree_private_bytes(child, depth + 1);
+  return total;
+}
+
 // One look at a process.
 struct proc_reading {
   int fds = -1;      // open descriptors (-1: could not read, e.g. the process is gone)

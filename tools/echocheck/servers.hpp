@@ -29,6 +29,7 @@ struct example_server {
   bool half_line_stalls = false;    // a client that sends half a line holds every other one up
   int workers = 0;                  // a fixed pool serves this many clients at once (0: no pool)
   bool catches_sigterm = false;     // ends on SIGTERM with exit(0) (csapp/stop.hpp); others die
+  bool slow_readers_stall = false;  // clients that send and never read hold every other one up
 
   // "echoserveri": the program's file name, as --only and the tests name it.
   std::string file_name() const { return program.substr(program.rfind('/') + 1); }
@@ -37,23 +38,24 @@ struct example_server {
 // In the order the chapter builds them.
 inline const std::vector<example_server>& example_servers() {
   static const std::vector<example_server> servers = {
-      {"11.4-echo/echoserveri", "iterative", "11.4", design::iterative, false, true, 0, false},
-      {"12.1-processes/echoserverp", "process per client", "12.1", design::process, true, false, 0,
-       false},
-      {"12.2-io-multiplexing/echoservers", "select pool (book)", "12.2", design::select_pool, true,
-       true, 0, false},
-      {"12.2-io-multiplexing/echoserver_nb", "event loop, partial lines", "12.2",
-       design::event_loop, true, false, 0, false},
-      {"12.2-io-multiplexing/echoserver_epoll", "epoll event loop", "12.2", design::epoll, true,
-       false, 0, true},
-      {"12.3-threads/echoservert", "thread per client", "12.3", design::thread, true, false, 0,
-       false},
-      {"12.5-semaphores/echoservert_pre", "prethreaded pool", "12.5", design::pool, true, false, 4,
-       false},
-      {"12.3-threads/echoservert_cpp", "threads, C++ API", "12.3", design::thread, true, false, 0,
+      {"11.4-echo/echoserveri", "iterative", "11.4", design::iterative, false, true, 0, false,
        true},
+      {"12.1-processes/echoserverp", "process per client", "12.1", design::process, true, false, 0,
+       false, false},
+      {"12.2-io-multiplexing/echoservers", "select pool (book)", "12.2", design::select_pool, true,
+       true, 0, false, true},
+      {"12.2-io-multiplexing/echoserver_nb", "event loop, partial lines", "12.2",
+       design::event_loop, true, false, 0, false, false},
+      {"12.2-io-multiplexing/echoserver_epoll", "epoll event loop", "12.2", design::epoll, true,
+       false, 0, true, false},
+      {"12.3-threads/echoservert", "thread per client", "12.3", design::thread, true, false, 0,
+       false, false},
+      {"12.5-semaphores/echoservert_pre", "prethreaded pool", "12.5", design::pool, true, false, 4,
+       false, true},
+      {"12.3-threads/echoservert_cpp", "threads, C++ API", "12.3", design::thread, true, false, 0,
+       true, false},
       {"12.5-semaphores/echoservert_pre_cpp", "prethreaded, C++ API", "12.5", design::pool, true,
-       false, 4, true},
+       false, 4, true, true},
   };
   return servers;
 }

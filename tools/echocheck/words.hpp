@@ -45,6 +45,18 @@ inline std::string bytes_text(std::size_t n) {
   return with_commas(static_cast<long long>(n)) + " B";
 }
 
+// An amount of memory at a glance: "512 B", "64 KiB", "1.4 MiB".
+inline std::string approx_bytes(double n) {
+  char text[32];
+  if (n >= 1024.0 * 1024)
+    std::snprintf(text, sizeof text, "%.1f MiB", n / (1024.0 * 1024));
+  else if (n >= 1024)
+    std::snprintf(text, sizeof text, "%.0f KiB", n / 1024);
+  else
+    std::snprintf(text, sizeof text, "%.0f B", n);
+  return text;
+}
+
 // What came back for a line, described for a person: "" when it was exact.
 inline std::string describe_difference(const std::string& sent, const std::string& got) {
   if (got == sent) return "";

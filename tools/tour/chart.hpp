@@ -141,13 +141,25 @@ inline std::string svg_chart(const std::vector<row>& rows, const tour_options& o
         const double v = p == &rate ? l.msgs_per_s : p == &cpu ? l.cpu_per_rt_s : l.p99_all_s();
         if (p != &rate && v <= 0) continue;  // nothing to plot on a log scale
         const std::string x = num(p->x(l.clients)), y = num(p->y(v));
-        points += x + "," + y + " ";
-        markers += "<circle class=\"" + std::string(l.all_served() ? "served" : "not-served") +
-                   "\" cx=\"" + x + "\" cy=\"" + y + "\" r=\"3.5\" stroke=\"" + colour +
-                   "\" fill=\"" + (l.all_served() ? colour : "white") + "\"/>\n";
+        points.append(x).append(",").append(y).append(" ");
+        markers.append("<circle class=\"")
+            .append(l.all_served() ? "served" : "not-served")
+            .append("\" cx=\"")
+            .append(x)
+            .append("\" cy=\"")
+            .append(y)
+            .append("\" r=\"3.5\" stroke=\"")
+            .append(colour)
+            .append("\" fill=\"")
+            .append(l.all_served() ? colour : "white")
+            .append("\"/>\n");
       }
-      svg += "<polyline fill=\"none\" stroke-width=\"2\" stroke=\"" + colour + "\" points=\"" +
-             points + "\"/>\n" + markers;
+      svg.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"")
+          .append(colour)
+          .append("\" points=\"")
+          .append(points)
+          .append("\"/>\n")
+          .append(markers);
     }
     const std::size_t legend_line = i / 3, legend_column = i % 3;
     const double lx = left_of(static_cast<int>(legend_column));

@@ -68,9 +68,11 @@ struct row {
   std::string error;          // set when the server could not be measured at all
   bool second_waits = false;  // a second client waits while the first is connected
   double second_wait_s = 0;
-  bool half_line_stalls = false;   // a half-sent line holds up other clients
-  std::vector<std::string> flaws;  // other scenarios that failed (echo, pipelined, bad-clients)
-  std::vector<load_cell> loads;    // per client count: the median of the rounds
+  bool half_line_stalls = false;      // a half-sent line holds up other clients
+  bool slow_readers_stall = false;    // clients that never read hold up other clients
+  double memory_per_slow_reader = 0;  // server memory each of them cost (bytes), when not stalled
+  std::vector<std::string> flaws;     // other scenarios that failed (echo, pipelined, bad-clients)
+  std::vector<load_cell> loads;       // per client count: the median of the rounds
   std::vector<std::vector<load_cell>> rounds;  // per client count, every round's cell
   proc_peak peak;                              // over the loads and the churn
   double connections_per_s = 0;
@@ -156,14 +158,18 @@ void measure_behaviour(row& r, const tour_options& opt, Say say) {
     base.load.line_size = opt.line_size;
     base.on_tick = [&](const load_result&, double) { r.peak.add(read_proc(base.pid)); };
     say("behaviour");
-    for (const finding& f :
-         checker(server->ep, base)
-             .run({"echo", "pipelined", "second-client", "half-line", "bad-clients"})) {
+    for (const finding& f : checker(server->ep, base)
+                                .run({"echo", "pipelined", "second-client", "half-line",
+                                      "bad-clients", "slow-readers"})) {
       if (f.scenario == "second-client") {
         r.second_waits = !f.passed;
         r.second_wait_s = f.get("second_wait_s");
       } else if (f.scenario == "half-line") {
         r.half_line_stalls = !f.passed;
+      } else if (f.scenario == "slow-readers") {
+        r.slow_readers_stall = f.get("stalled") > 0;
+        r.memory_per_slow_reader = f.get("memory_per_slow_reader_bytes");
+        if (!f.passed && !r.slow_readers_stall) r.flaws.push_back(f.scenario);  // unbounded
       } else if (!f.passed) {
         r.flaws.push_back(f.scenario);
       }
@@ -249,6 +255,7 @@ inline load_cell median_cell(const std::vector<load_cell>& rounds) {
   if (rounds.empty()) return m;
   auto field = [&](auto get) {
     std::vector<double> v;
+    v.reserve(rounds.size());
     for (const auto& c : rounds) v.push_back(static_cast<double>(get(c)));
     return v;
   };

@@ -96,12 +96,13 @@ inline std::string reading(const std::vector<row>& rows, const tour_options& opt
   using echo_check::human_seconds;
   using echo_check::plural;
   using echo_check::with_commas;
-  std::vector<const row*> ok, waits, stalls, wrong;
+  std::vector<const row*> ok, waits, stalls, slow_stalls, bounded, wrong;
   for (const auto& r : rows) {
     if (!r.error.empty()) continue;
     ok.push_back(&r);
     if (r.second_waits) waits.push_back(&r);
     if (r.half_line_stalls) stalls.push_back(&r);
+    if (r.slow_readers_stall) slow_stalls.push_back(&r);
     if (!r.flaws.empty() || !r.stopped_cleanly) wrong.push_back(&r);
   }
   std::string out;
@@ -116,6 +117,30 @@ inline std::string reading(const std::vector<row>& rows, const tour_options& opt
         ", a client that sends half a line holds up the others (the server blocks reading the "
         "rest of that line). The approaches that keep a partial line per client, or give each "
         "client its own thread or process, are not held up.");
+  if (!slow_stalls.empty()) {
+    std::vector<const row*> fine;
+    double most = 0;
+    const row* dearest = nullptr;
+    for (const row* r : ok)
+      if (!r->slow_readers_stall) {
+        fine.push_back(r);
+        if (r->memory_per_slow_reader >= most) {
+          most = r->memory_per_slow_reader;
+          dearest = r;
+        }
+      }
+    std::string s = "Clients that send and never read their echoes held up everyone else in " +
+                    names_of(slow_stalls) +
+                    " (a blocking write to one of them, or every worker or the only client slot "
+                    "taken by them).";
+    if (dearest != nullptr)
+      s += " The others went on serving; such a client cost " + dearest->what.name +
+           " the most "
+           "memory, " +
+           echo_check::approx_bytes(most) +
+           " each: an event loop must stop reading a client whose echoes pile up, and these do.";
+    say(s);
+  }
   if (!opt.clients.empty()) {
     const std::size_t last = opt.clients.size() - 1;
     const std::string at = "At " + clients_label(opt.clients[last]);

@@ -60,7 +60,7 @@ inline std::string ramp_text(const load_cell& l) {
 
 // The cells of a row as a person reads them, shared by the text and Markdown tables.
 struct cells {
-  std::string waits, stalls, ramp, starved, peak, churn_rate, cpu, correct;
+  std::string waits, stalls, slow, ramp, starved, peak, churn_rate, cpu, correct;
   std::vector<std::string> loads;  // load_text of each client count
 };
 
@@ -72,6 +72,10 @@ inline cells cells_of(const row& r) {
   }
   c.waits = r.second_waits ? "yes, " + short_seconds(r.second_wait_s) + "+" : "no";
   c.stalls = r.half_line_stalls ? "yes" : "no";
+  c.slow =
+      r.slow_readers_stall
+          ? "yes"
+          : "no, " + echo_check::approx_bytes(std::max(0.0, r.memory_per_slow_reader)) + " each";
   for (const auto& l : r.loads) {
     c.loads.push_back(load_text(l));
     c.starved += (c.starved.empty() ? "" : "/") + std::to_string(l.starved);
@@ -93,7 +97,9 @@ inline cells cells_of(const row& r) {
 
 // What the columns mean, under the table.
 inline std::string legend(const tour_options& opt) {
-  return "Each client-count column: steady-state round trips per second, the server's CPU time "
+  return "Slow readers stall: whether clients that send and never read hold up another "
+         "client; if not, the server memory each of them cost. "
+         "Each client-count column: steady-state round trips per second, the server's CPU time "
          "per round trip (its children included), and p99 latency of " +
          echo_check::bytes_text(opt.line_size) + " lines, each the median of " +
          echo_check::plural(opt.rounds, "round", "rounds") +
@@ -104,7 +110,8 @@ inline std::string legend(const tour_options& opt) {
 }
 
 inline std::vector<std::string> headers(const tour_options& opt) {
-  std::vector<std::string> h = {"approach", "section", "2nd client waits", "half line stalls"};
+  std::vector<std::string> h = {"approach", "section", "2nd client waits", "half line stalls",
+                                "slow readers stall"};
   for (const int n : opt.clients) h.push_back(clients_label(n));
   h.insert(h.end(), {"ramp-up at " + echo_check::with_commas(opt.clients.back()), "starved",
                      "peak p/t/fd", "conn/s", "CPU/conn", "correct"});
@@ -113,7 +120,7 @@ inline std::vector<std::string> headers(const tour_options& opt) {
 
 inline std::vector<std::string> row_cells(const row& r, const tour_options& opt) {
   const cells c = cells_of(r);
-  std::vector<std::string> v = {r.what.name, r.what.section, c.waits, c.stalls};
+  std::vector<std::string> v = {r.what.name, r.what.section, c.waits, c.stalls, c.slow};
   for (std::size_t i = 0; i < opt.clients.size(); ++i)
     v.push_back(i < c.loads.size() ? c.loads[i] : "");
   v.insert(v.end(), {c.ramp, c.starved, c.peak, c.churn_rate, c.cpu, c.correct});
@@ -165,8 +172,14 @@ inline std::string csv_number(double v) {
 // Every number at full precision, one row per approach, for a spreadsheet or a script. Every
 // field goes through csv_field: names and error messages may hold commas and quotes.
 inline std::string csv_table(const std::vector<row>& rows, const tour_options& opt) {
-  std::vector<std::string> h = {
-      "approach", "section", "program", "second_client_waits", "second_wait_s", "half_line_stalls"};
+  std::vector<std::string> h = {"approach",
+                                "section",
+                                "program",
+                                "second_client_waits",
+                                "second_wait_s",
+                                "half_line_stalls",
+                                "slow_readers_stall",
+                                "memory_per_slow_reader_bytes"};
   for (const int n : opt.clients) {
     const std::string c = std::to_string(n);
     h.insert(
@@ -185,7 +198,9 @@ inline std::string csv_table(const std::vector<row>& rows, const tour_options& o
                                   r.what.program,
                                   r.second_waits ? "yes" : "no",
                                   csv_number(r.second_wait_s),
-                                  r.half_line_stalls ? "yes" : "no"};
+                                  r.half_line_stalls ? "yes" : "no",
+                                  r.slow_readers_stall ? "yes" : "no",
+                                  csv_number(r.memory_per_slow_reader)};
     for (std::size_t i = 0; i < opt.clients.size(); ++i) {
       const load_cell l = i < r.loads.size() ? r.loads[i] : load_cell{};
       v.insert(v.end(), {csv_number(l.msgs_per_s), csv_number(l.msgs_lo), csv_number(l.msgs_hi),
