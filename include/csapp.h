@@ -13,7 +13,10 @@
 //   - failures exit with status 1, not 0, and each report is one thread-safe write;
 //   - nothing dies on EINTR: P, Accept, Read, Write, Wait, Waitpid and RIO restart, and an
 //     interrupted Select waits again for the time that remains (a signal is not a timeout);
-//   - Accept retries ECONNABORTED/EPROTO and survives running out of descriptors;
+//   - Accept retries ECONNABORTED/EPROTO and survives running out of descriptors; after a
+//     stop (csapp/stop.hpp) it returns -1/EINTR instead of waiting for the next client;
+//   - a server (a process that called open_listenfd) ignores SIGPIPE, so a stdout nobody
+//     reads any more costs it its log lines, not its life; Execve restores the default;
 //   - a peer that resets or closes early ends that connection, not the server: Rio_* treat
 //     ECONNRESET/EPIPE as end of file, and writes never raise SIGPIPE on a socket;
 //   - rio_readlineb scans with memchr (same results, many times faster);
@@ -164,7 +167,11 @@ inline pid_t Fork(void) {
   return pid;
 }
 
+// A server ignores SIGPIPE from its first listening socket on (csapp/socket.hpp); an ignored
+// signal stays ignored across exec, so the program it starts (Tiny's CGI programs) gets the
+// default back: one that writes to a client that left should end, not loop on EPIPE.
 inline void Execve(const char* filename, char* const argv[], char* const envp[]) {
+  if (csapp::detail::sigpipe_ignored_here().load()) signal(SIGPIPE, SIG_DFL);
   if (execve(filename, argv, envp) < 0) unix_error("Execve error");
 }
 
@@ -467,11 +474,14 @@ inline void Listen(int s, int backlog) {
 }
 
 // Returns a connected descriptor. Clients that vanish before being accepted, signals, and
-// running out of descriptors (that client is dropped) do not end the server. The only
-// non-fatal -1 is EAGAIN, from a non-blocking listening socket with nobody waiting.
+// running out of descriptors (that client is dropped) do not end the server. The non-fatal
+// -1s: EAGAIN, from a non-blocking listening socket with nobody waiting, and EINTR once a
+// stop was requested (csapp/stop.hpp), so the program's loop sees the stop.
 inline int Accept(int s, struct sockaddr* addr, socklen_t* addrlen) {
   const int fd = csapp::accept_client(s, addr, addrlen);
-  if (fd < 0 && errno != EAGAIN && errno != EWOULDBLOCK) unix_error("Accept error");
+  if (fd < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
+      !(errno == EINTR && csapp::stop_requested()))
+    unix_error("Accept error");
   return fd;
 }
 

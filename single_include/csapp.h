@@ -14,9 +14,9 @@
 //   include/csapp/semaphore.hpp
 //   include/csapp/signal.hpp
 //   include/csapp/socket.hpp
+//   include/csapp/stop.hpp
 //   include/csapp/all.hpp
 //   include/csapp/sbuf.hpp
-//   include/csapp/stop.hpp
 #pragma once
 
 // csapp.h - the book's support library (CS:APP 3rd ed.), as one C++ header.
@@ -34,7 +34,10 @@
 //   - failures exit with status 1, not 0, and each report is one thread-safe write;
 //   - nothing dies on EINTR: P, Accept, Read, Write, Wait, Waitpid and RIO restart, and an
 //     interrupted Select waits again for the time that remains (a signal is not a timeout);
-//   - Accept retries ECONNABORTED/EPROTO and survives running out of descriptors;
+//   - Accept retries ECONNABORTED/EPROTO and survives running out of descriptors; after a
+//     stop (csapp/stop.hpp) it returns -1/EINTR instead of waiting for the next client;
+//   - a server (a process that called open_listenfd) ignores SIGPIPE, so a stdout nobody
+//     reads any more costs it its log lines, not its life; Execve restores the default;
 //   - a peer that resets or closes early ends that connection, not the server: Rio_* treat
 //     ECONNRESET/EPIPE as end of file, and writes never raise SIGPIPE on a socket;
 //   - rio_readlineb scans with memchr (same results, many times faster);
@@ -851,10 +854,17 @@ inline ssize_t putl(long v) noexcept {
 //   - when the process is out of descriptors (EMFILE/ENFILE), the waiting client is taken
 //     with a descriptor held in reserve and closed at once: that client is dropped, the
 //     server lives on, and the listening socket does not stay readable forever (which
-//     would turn an event loop into a busy loop).
+//     would turn an event loop into a busy loop);
+//   - once a stop was requested (csapp/stop.hpp), accept no longer waits: a program out of
+//     descriptors would otherwise sit in the wait for the next client, deaf to SIGTERM;
+//   - a process that listens is a server: open_listener ignores SIGPIPE (when it is still at
+//     its default), so a log line written to a stdout nobody reads any more is lost, not the
+//     server.
 
 #include <arpa/inet.h>
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdint>
 #include <cstring>
 #include <fcntl.h>
@@ -868,6 +878,121 @@ inline ssize_t putl(long v) noexcept {
 #include <system_error>
 #include <unistd.h>
 
+// ---- include/csapp/stop.hpp (pasted here by cmake/amalgamate.cmake) ----
+// csapp/stop.hpp - ending a server cleanly on SIGINT or SIGTERM.
+//
+// A server spends its life blocked: in accept, in select, in a read. To stop it cleanly
+// (exit status 0, children reaped, descriptors closed) the signal has to wake whatever it
+// is blocked in, and then the program, not the handler, does the cleanup. The handler here
+// does the two async-signal-safe things that make that possible: it sets a flag, and it
+// writes one byte into a pipe (the "self-pipe trick"). The pipe is never drained, so from
+// then on every wait that includes its read end returns at once, in every thread.
+//
+//   csapp::stop_on_signals();                  // once, at the start of main
+//   while (csapp::wait_readable(listenfd)) {   // false once SIGINT/SIGTERM arrived
+//     int connfd = Accept(listenfd, ...);
+//     ...
+//   }
+//   // clean up, exit(0)
+//
+// A program whose only thread sits in one client's read uses shutdown_on_stop(connfd).
+//
+// An event loop adds stop_fd() to its read set instead: the book face's Select waits on
+// after a signal (a signal is not a timeout), and returns stop_fd() once it is readable.
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+
+namespace csapp {
+namespace detail {
+
+struct stop_state {
+  std::atomic<bool> requested{false};  // set by the handler, read anywhere
+  std::atomic<int> connection{-1};     // shut down by the handler (see shutdown_on_stop)
+  int pipe_read = -1;                  // readable once a stop was requested
+  int pipe_write = -1;                 // the handler writes one byte here
+};
+
+inline stop_state& stop() noexcept {
+  static stop_state instance;
+  return instance;
+}
+
+inline void on_stop_signal(int) noexcept {
+  const int saved = errno;  // the interrupted code may be about to read errno
+  stop_state& s = stop();
+  s.requested.store(true);
+  const char byte = 1;
+  [[maybe_unused]] const ssize_t ignored = ::write(s.pipe_write, &byte, 1);
+  if (const int fd = s.connection.load(); fd >= 0) ::shutdown(fd, SHUT_RDWR);
+  errno = saved;
+}
+
+}  // namespace detail
+
+// Installs the SIGINT and SIGTERM handlers (once; later calls do nothing). Throws
+// std::system_error if the pipe or a handler cannot be set up.
+inline void stop_on_signals() {
+  detail::stop_state& s = detail::stop();
+  if (s.pipe_read >= 0) return;
+  int fds[2];
+  if (::pipe(fds) < 0) throw_errno("pipe");
+  for (int fd : fds) {
+    // Non-blocking: a handler must never block on a full pipe. Close-on-exec: a program
+    // the server execs should not inherit it.
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+    ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+  }
+  s.pipe_read = fds[0];
+  s.pipe_write = fds[1];
+  // No SA_RESTART: a blocked select or read should see EINTR and let its loop look at
+  // stop_requested().
+  for (int sig : {SIGINT, SIGTERM})
+    if (install_handler(sig, detail::on_stop_signal, 0) == SIG_ERR) throw_errno("sigaction");
+}
+
+// True once SIGINT or SIGTERM has arrived.
+inline bool stop_requested() noexcept { return detail::stop().requested.load(); }
+
+// The descriptor that becomes readable on stop, for select/poll/epoll sets (-1 before
+// stop_on_signals).
+inline int stop_fd() noexcept { return detail::stop().pipe_read; }
+
+// A forked child that serves one client should die of SIGINT/SIGTERM like any program, not
+// inherit the parent's "stop cleanly" handlers.
+inline void restore_default_stop_signals() noexcept {
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+}
+
+// For a program whose only thread is busy with one connection (the iterative server): on
+// stop, the handler shuts `connfd` down, so a read blocked on it returns end of file and the
+// program gets back to its loop. (Interrupting the read would not do: RIO restarts after
+// EINTR.) Pass -1 before closing the descriptor, so a reused number is never shut down.
+inline void shutdown_on_stop(int connfd) noexcept {
+  detail::stop().connection.store(connfd);
+  if (connfd >= 0 && stop_requested()) ::shutdown(connfd, SHUT_RDWR);  // it came already
+}
+
+// Waits until fd is readable (true) or a stop was requested (false). For a listening
+// socket, "readable" means a client is waiting to be accepted.
+inline bool wait_readable(int fd) {
+  pollfd fds[2] = {{fd, POLLIN, 0}, {stop_fd(), POLLIN, 0}};
+  for (;;) {
+    if (stop_requested()) return false;
+    const int ready = ::poll(fds, 2, -1);
+    if (ready < 0 && errno != EINTR) throw_errno("poll");
+    if (ready > 0 && fds[0].revents != 0 && !stop_requested()) return true;
+  }
+}
+
+}  // namespace csapp
 
 namespace csapp {
 
@@ -969,13 +1094,49 @@ inline bool drop_one_connection(int listenfd) noexcept {
 
 // Waits until a client is waiting on listenfd. Out of descriptors, accept fails at once
 // whether or not anyone waits, so this is what keeps the retry loop from spinning. A
-// non-blocking listener does not wait: false with EAGAIN when nobody is there.
+// non-blocking listener does not wait: false with EAGAIN when nobody is there. A stop
+// (csapp/stop.hpp) ends the wait: false with EINTR. Without that, a server that catches
+// SIGTERM and is out of descriptors would wait here for a client, retrying each EINTR, and
+// the signal that should end it would only be remembered.
 inline bool wait_for_client(int listenfd) noexcept {
   const bool nonblocking = (::fcntl(listenfd, F_GETFL) & O_NONBLOCK) != 0;
-  pollfd waiting{listenfd, POLLIN, 0};
-  const int ready = retry_on_eintr([&] { return ::poll(&waiting, 1, nonblocking ? 0 : -1); });
-  if (ready == 0) errno = EAGAIN;
-  return ready > 0;
+  pollfd waiting[2] = {{listenfd, POLLIN, 0}, {stop_fd(), POLLIN, 0}};  // stop_fd: -1, ignored
+  for (;;) {
+    if (stop_requested()) {
+      errno = EINTR;
+      return false;
+    }
+    const int ready = ::poll(waiting, 2, nonblocking ? 0 : -1);
+    if (ready < 0 && errno == EINTR) continue;  // the loop's test looks at the stop
+    if (ready < 0) return false;
+    if (ready == 0) {
+      errno = EAGAIN;
+      return false;
+    }
+    if (waiting[0].revents != 0) return true;
+  }
+}
+
+// A process that listens is a server, and a server's stdout (or stderr) may be a pipe whose
+// reader goes away: `echoserveri 0 | head -1`. SIGPIPE's default action would then end the
+// server at its next log line; ignored, that write fails with EPIPE and only the line is lost.
+// (Sockets never raise it here: rio sends with MSG_NOSIGNAL.) A program that chose its own
+// disposition keeps it, and one that never listens (a client piped into head) still ends
+// as a Unix filter should. Remembered, so Execve can give a program it starts the default back.
+inline std::atomic<bool>& sigpipe_ignored_here() noexcept {
+  static std::atomic<bool> ignored{false};
+  return ignored;
+}
+
+inline void ignore_sigpipe_if_default() noexcept {
+  struct sigaction current {};
+  if (::sigaction(SIGPIPE, nullptr, &current) < 0 || current.sa_handler != SIG_DFL ||
+      (current.sa_flags & SA_SIGINFO) != 0)
+    return;
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  if (::sigaction(SIGPIPE, &ignore, nullptr) == 0) sigpipe_ignored_here().store(true);
 }
 
 }  // namespace detail
@@ -1011,10 +1172,12 @@ inline int open_listener(const char* port, int backlog, std::error_code& ec) noe
     }
   }
   ::freeaddrinfo(list);
-  if (fd < 0)
+  if (fd < 0) {
     ec = {err, std::generic_category()};
-  else
-    detail::keep_reserve_fd();  // now, while descriptors are still available
+    return fd;
+  }
+  detail::keep_reserve_fd();  // now, while descriptors are still available
+  detail::ignore_sigpipe_if_default();
   return fd;
 }
 
@@ -1051,8 +1214,14 @@ inline void unmap_ipv4(int fd, sockaddr* addr, socklen_t* addrlen, socklen_t roo
 
 // accept(2) for servers: returns a connected descriptor, or -1 with errno. Retries what
 // only concerns one client (see the top of this file). A non-blocking listening socket
-// with nobody waiting returns -1 with EAGAIN, so an event loop gets control back.
+// with nobody waiting returns -1 with EAGAIN, so an event loop gets control back. Once a
+// stop was requested (csapp/stop.hpp) it returns -1 with EINTR instead of waiting on, so
+// the server's loop sees the stop; a program that never calls stop_on_signals never gets it.
 inline int accept_client(int listenfd, sockaddr* addr, socklen_t* addrlen) noexcept {
+  if (stop_requested()) {
+    errno = EINTR;
+    return -1;
+  }
   detail::keep_reserve_fd();
   const socklen_t room = addrlen != nullptr ? *addrlen : 0;
   for (;;) {
@@ -1064,6 +1233,8 @@ inline int accept_client(int listenfd, sockaddr* addr, socklen_t* addrlen) noexc
     }
     switch (errno) {
       case EINTR:
+        if (stop_requested()) return -1;
+        continue;
       case ECONNABORTED:
       case EPROTO:
         continue;
@@ -1109,11 +1280,14 @@ inline unique_fd listen_on(const char* port, int backlog = 1024) {
   return fd;
 }
 
+// Empty (no descriptor) when a stop was requested while it waited (see accept_client): the
+// caller's loop will see the stop. Every other failure throws.
 inline unique_fd accept_from(int listenfd, sockaddr_storage* peer = nullptr) {
   socklen_t len = sizeof(sockaddr_storage);
-  return checked_fd(
-      accept_client(listenfd, reinterpret_cast<sockaddr*>(peer), peer != nullptr ? &len : nullptr),
-      "accept");
+  const int fd =
+      accept_client(listenfd, reinterpret_cast<sockaddr*>(peer), peer != nullptr ? &len : nullptr);
+  if (fd < 0 && errno == EINTR && stop_requested()) return unique_fd();
+  return checked_fd(fd, "accept");
 }
 
 }  // namespace csapp
@@ -1186,7 +1360,11 @@ inline pid_t Fork(void) {
   return pid;
 }
 
+// A server ignores SIGPIPE from its first listening socket on (csapp/socket.hpp); an ignored
+// signal stays ignored across exec, so the program it starts (Tiny's CGI programs) gets the
+// default back: one that writes to a client that left should end, not loop on EPIPE.
 inline void Execve(const char* filename, char* const argv[], char* const envp[]) {
+  if (csapp::detail::sigpipe_ignored_here().load()) signal(SIGPIPE, SIG_DFL);
   if (execve(filename, argv, envp) < 0) unix_error("Execve error");
 }
 
@@ -1489,11 +1667,14 @@ inline void Listen(int s, int backlog) {
 }
 
 // Returns a connected descriptor. Clients that vanish before being accepted, signals, and
-// running out of descriptors (that client is dropped) do not end the server. The only
-// non-fatal -1 is EAGAIN, from a non-blocking listening socket with nobody waiting.
+// running out of descriptors (that client is dropped) do not end the server. The non-fatal
+// -1s: EAGAIN, from a non-blocking listening socket with nobody waiting, and EINTR once a
+// stop was requested (csapp/stop.hpp), so the program's loop sees the stop.
 inline int Accept(int s, struct sockaddr* addr, socklen_t* addrlen) {
   const int fd = csapp::accept_client(s, addr, addrlen);
-  if (fd < 0 && errno != EAGAIN && errno != EWOULDBLOCK) unix_error("Accept error");
+  if (fd < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
+      !(errno == EINTR && csapp::stop_requested()))
+    unix_error("Accept error");
   return fd;
 }
 
@@ -1843,120 +2024,5 @@ class sbuf {
   semaphore slots_;                          // free slots, starts at capacity
   semaphore items_{0};                       // filled slots, starts empty
 };
-
-}  // namespace csapp
-// ---- include/csapp/stop.hpp (pasted here by cmake/amalgamate.cmake) ----
-// csapp/stop.hpp - ending a server cleanly on SIGINT or SIGTERM.
-//
-// A server spends its life blocked: in accept, in select, in a read. To stop it cleanly
-// (exit status 0, children reaped, descriptors closed) the signal has to wake whatever it
-// is blocked in, and then the program, not the handler, does the cleanup. The handler here
-// does the two async-signal-safe things that make that possible: it sets a flag, and it
-// writes one byte into a pipe (the "self-pipe trick"). The pipe is never drained, so from
-// then on every wait that includes its read end returns at once, in every thread.
-//
-//   csapp::stop_on_signals();                  // once, at the start of main
-//   while (csapp::wait_readable(listenfd)) {   // false once SIGINT/SIGTERM arrived
-//     int connfd = Accept(listenfd, ...);
-//     ...
-//   }
-//   // clean up, exit(0)
-//
-// A program whose only thread sits in one client's read uses shutdown_on_stop(connfd).
-//
-// An event loop adds stop_fd() to its read set instead: the book face's Select waits on
-// after a signal (a signal is not a timeout), and returns stop_fd() once it is readable.
-
-#include <atomic>
-#include <cerrno>
-#include <csignal>
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-
-namespace csapp {
-namespace detail {
-
-struct stop_state {
-  std::atomic<bool> requested{false};  // set by the handler, read anywhere
-  std::atomic<int> connection{-1};     // shut down by the handler (see shutdown_on_stop)
-  int pipe_read = -1;                  // readable once a stop was requested
-  int pipe_write = -1;                 // the handler writes one byte here
-};
-
-inline stop_state& stop() noexcept {
-  static stop_state instance;
-  return instance;
-}
-
-inline void on_stop_signal(int) noexcept {
-  const int saved = errno;  // the interrupted code may be about to read errno
-  stop_state& s = stop();
-  s.requested.store(true);
-  const char byte = 1;
-  [[maybe_unused]] const ssize_t ignored = ::write(s.pipe_write, &byte, 1);
-  if (const int fd = s.connection.load(); fd >= 0) ::shutdown(fd, SHUT_RDWR);
-  errno = saved;
-}
-
-}  // namespace detail
-
-// Installs the SIGINT and SIGTERM handlers (once; later calls do nothing). Throws
-// std::system_error if the pipe or a handler cannot be set up.
-inline void stop_on_signals() {
-  detail::stop_state& s = detail::stop();
-  if (s.pipe_read >= 0) return;
-  int fds[2];
-  if (::pipe(fds) < 0) throw_errno("pipe");
-  for (int fd : fds) {
-    // Non-blocking: a handler must never block on a full pipe. Close-on-exec: a program
-    // the server execs should not inherit it.
-    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
-    ::fcntl(fd, F_SETFD, FD_CLOEXEC);
-  }
-  s.pipe_read = fds[0];
-  s.pipe_write = fds[1];
-  // No SA_RESTART: a blocked select or read should see EINTR and let its loop look at
-  // stop_requested().
-  for (int sig : {SIGINT, SIGTERM})
-    if (install_handler(sig, detail::on_stop_signal, 0) == SIG_ERR) throw_errno("sigaction");
-}
-
-// True once SIGINT or SIGTERM has arrived.
-inline bool stop_requested() noexcept { return detail::stop().requested.load(); }
-
-// The descriptor that becomes readable on stop, for select/poll/epoll sets (-1 before
-// stop_on_signals).
-inline int stop_fd() noexcept { return detail::stop().pipe_read; }
-
-// A forked child that serves one client should die of SIGINT/SIGTERM like any program, not
-// inherit the parent's "stop cleanly" handlers.
-inline void restore_default_stop_signals() noexcept {
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-}
-
-// For a program whose only thread is busy with one connection (the iterative server): on
-// stop, the handler shuts `connfd` down, so a read blocked on it returns end of file and the
-// program gets back to its loop. (Interrupting the read would not do: RIO restarts after
-// EINTR.) Pass -1 before closing the descriptor, so a reused number is never shut down.
-inline void shutdown_on_stop(int connfd) noexcept {
-  detail::stop().connection.store(connfd);
-  if (connfd >= 0 && stop_requested()) ::shutdown(connfd, SHUT_RDWR);  // it came already
-}
-
-// Waits until fd is readable (true) or a stop was requested (false). For a listening
-// socket, "readable" means a client is waiting to be accepted.
-inline bool wait_readable(int fd) {
-  pollfd fds[2] = {{fd, POLLIN, 0}, {stop_fd(), POLLIN, 0}};
-  for (;;) {
-    if (stop_requested()) return false;
-    const int ready = ::poll(fds, 2, -1);
-    if (ready < 0 && errno != EINTR) throw_errno("poll");
-    if (ready > 0 && fds[0].revents != 0 && !stop_requested()) return true;
-  }
-}
 
 }  // namespace csapp

@@ -720,3 +720,58 @@ TEST_CASE("socket.out of descriptors a non-blocking listener drops the client an
   CHECK(result.term_signal == 0);
   CHECK(result.exit_code == 0);
 }
+
+TEST_CASE("socket.after a stop accept no longer waits, even out of descriptors") {
+  // A server that catches SIGTERM (csapp/stop.hpp) and is out of descriptors waits inside
+  // accept_client for the next client to drop. The stop must end that wait: -1 with EINTR,
+  // which the book's Accept lets through and accept_from turns into an empty descriptor.
+  const auto result = test_support::run_in_child([] {
+    csapp::stop_on_signals();
+    csapp::unique_fd listener = csapp::listen_on("0");
+    std::atomic<bool> go{false};
+    std::atomic<bool> may_end{false};
+    std::atomic<pid_t> tid{0};
+    std::atomic<int> accepted{-2};  // -2 while accept_client has not returned
+    std::atomic<int> accept_errno{0};
+    std::thread server([&] {
+      tid = test_support::this_thread_id();
+      while (!go.load()) std::this_thread::yield();
+      const int fd = csapp::accept_client(listener.get(), nullptr, nullptr);
+      accept_errno = errno;
+      accepted = fd;
+      while (!may_end.load()) std::this_thread::yield();  // ends once descriptors are back
+    });
+    if (!test_support::wait_for([&] { return tid.load() != 0; }, child_limit)) ::_exit(2);
+    csapp::unique_fd stat(::open(
+        ("/proc/self/task/" + std::to_string(tid.load()) + "/stat").c_str(), O_RDONLY | O_CLOEXEC));
+    if (!stat) ::_exit(2);
+    inject_accept_failures none({});  // pass-through, counting the real calls
+    std::vector<int> fillers = exhaust_descriptors();
+    go = true;
+    // It failed with EMFILE and sleeps, waiting for a client: the wait the stop must end.
+    if (!test_support::wait_for(
+            [&] { return faults().real.load() > 0 && state_of(stat.get()) == 'S'; }, child_limit)) {
+      say("out of descriptors, accept_client did not sleep\n");
+      ::_exit(3);
+    }
+    ::kill(::getpid(), SIGTERM);
+    if (!test_support::wait_for([&] { return accepted.load() != -2; }, child_limit)) {
+      say("a stop did not end accept_client's wait while out of descriptors\n");
+      ::_exit(4);  // the server thread is still waiting; _exit ends it
+    }
+    for (int fd : fillers) ::close(fd);
+    may_end = true;
+    server.join();
+    if (accepted.load() != -1 || accept_errno.load() != EINTR) {
+      say("accept_client did not return -1 with EINTR\n");
+      ::_exit(5);
+    }
+    // Once stopped, neither face waits for a client any more, and neither calls it an error.
+    if (csapp::accept_from(listener.get())) ::_exit(6);
+    errno = 0;
+    if (Accept(listener.get(), nullptr, nullptr) != -1 || errno != EINTR) ::_exit(7);
+  });
+  CAPTURE(result.err);
+  CHECK(result.term_signal == 0);
+  CHECK(result.exit_code == 0);
+}

@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
 
     while (csapp::wait_readable(listener.get())) {
       csapp::unique_fd conn = csapp::accept_from(listener.get());
+      if (!conn) continue;  // a stop came while accept waited: the loop's test sees it
       try {
         // The thread takes the descriptor with it. Detached: nobody joins it, and it gives
         // its resources back as soon as it ends.

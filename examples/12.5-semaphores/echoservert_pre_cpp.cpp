@@ -22,6 +22,8 @@
 #include <thread>
 #include <utility>
 
+#include <unistd.h>
+
 #include <csapp/fd.hpp>
 #include <csapp/rio.hpp>
 #include <csapp/sbuf.hpp>
@@ -52,7 +54,11 @@ void work(csapp::sbuf<csapp::unique_fd>& clients) noexcept {
 // keeps further clients in the kernel's listen queue.
 void accept_forever(int listenfd, csapp::sbuf<csapp::unique_fd>& clients) noexcept {
   try {
-    for (;;) clients.insert(csapp::accept_from(listenfd));
+    // Until a stop: then accept_from comes back empty, and main is on its way to exit(0).
+    while (csapp::unique_fd conn = csapp::accept_from(listenfd)) clients.insert(std::move(conn));
+    // This thread waits for that exit instead of ending: a thread that ends needs descriptors
+    // under UBSan (its vptr check), and a server stopped while out of them has none.
+    for (;;) ::pause();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "echoservert_pre_cpp: %s\n", e.what());
     std::_Exit(1);

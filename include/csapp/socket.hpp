@@ -15,11 +15,18 @@
 //   - when the process is out of descriptors (EMFILE/ENFILE), the waiting client is taken
 //     with a descriptor held in reserve and closed at once: that client is dropped, the
 //     server lives on, and the listening socket does not stay readable forever (which
-//     would turn an event loop into a busy loop).
+//     would turn an event loop into a busy loop);
+//   - once a stop was requested (csapp/stop.hpp), accept no longer waits: a program out of
+//     descriptors would otherwise sit in the wait for the next client, deaf to SIGTERM;
+//   - a process that listens is a server: open_listener ignores SIGPIPE (when it is still at
+//     its default), so a log line written to a stdout nobody reads any more is lost, not the
+//     server.
 #pragma once
 
 #include <arpa/inet.h>
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdint>
 #include <cstring>
 #include <fcntl.h>
@@ -35,6 +42,7 @@
 
 #include "error.hpp"
 #include "fd.hpp"
+#include "stop.hpp"
 
 namespace csapp {
 
@@ -136,13 +144,49 @@ inline bool drop_one_connection(int listenfd) noexcept {
 
 // Waits until a client is waiting on listenfd. Out of descriptors, accept fails at once
 // whether or not anyone waits, so this is what keeps the retry loop from spinning. A
-// non-blocking listener does not wait: false with EAGAIN when nobody is there.
+// non-blocking listener does not wait: false with EAGAIN when nobody is there. A stop
+// (csapp/stop.hpp) ends the wait: false with EINTR. Without that, a server that catches
+// SIGTERM and is out of descriptors would wait here for a client, retrying each EINTR, and
+// the signal that should end it would only be remembered.
 inline bool wait_for_client(int listenfd) noexcept {
   const bool nonblocking = (::fcntl(listenfd, F_GETFL) & O_NONBLOCK) != 0;
-  pollfd waiting{listenfd, POLLIN, 0};
-  const int ready = retry_on_eintr([&] { return ::poll(&waiting, 1, nonblocking ? 0 : -1); });
-  if (ready == 0) errno = EAGAIN;
-  return ready > 0;
+  pollfd waiting[2] = {{listenfd, POLLIN, 0}, {stop_fd(), POLLIN, 0}};  // stop_fd: -1, ignored
+  for (;;) {
+    if (stop_requested()) {
+      errno = EINTR;
+      return false;
+    }
+    const int ready = ::poll(waiting, 2, nonblocking ? 0 : -1);
+    if (ready < 0 && errno == EINTR) continue;  // the loop's test looks at the stop
+    if (ready < 0) return false;
+    if (ready == 0) {
+      errno = EAGAIN;
+      return false;
+    }
+    if (waiting[0].revents != 0) return true;
+  }
+}
+
+// A process that listens is a server, and a server's stdout (or stderr) may be a pipe whose
+// reader goes away: `echoserveri 0 | head -1`. SIGPIPE's default action would then end the
+// server at its next log line; ignored, that write fails with EPIPE and only the line is lost.
+// (Sockets never raise it here: rio sends with MSG_NOSIGNAL.) A program that chose its own
+// disposition keeps it, and one that never listens (a client piped into head) still ends
+// as a Unix filter should. Remembered, so Execve can give a program it starts the default back.
+inline std::atomic<bool>& sigpipe_ignored_here() noexcept {
+  static std::atomic<bool> ignored{false};
+  return ignored;
+}
+
+inline void ignore_sigpipe_if_default() noexcept {
+  struct sigaction current {};
+  if (::sigaction(SIGPIPE, nullptr, &current) < 0 || current.sa_handler != SIG_DFL ||
+      (current.sa_flags & SA_SIGINFO) != 0)
+    return;
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  if (::sigaction(SIGPIPE, &ignore, nullptr) == 0) sigpipe_ignored_here().store(true);
 }
 
 }  // namespace detail
@@ -178,10 +222,12 @@ inline int open_listener(const char* port, int backlog, std::error_code& ec) noe
     }
   }
   ::freeaddrinfo(list);
-  if (fd < 0)
+  if (fd < 0) {
     ec = {err, std::generic_category()};
-  else
-    detail::keep_reserve_fd();  // now, while descriptors are still available
+    return fd;
+  }
+  detail::keep_reserve_fd();  // now, while descriptors are still available
+  detail::ignore_sigpipe_if_default();
   return fd;
 }
 
@@ -218,8 +264,14 @@ inline void unmap_ipv4(int fd, sockaddr* addr, socklen_t* addrlen, socklen_t roo
 
 // accept(2) for servers: returns a connected descriptor, or -1 with errno. Retries what
 // only concerns one client (see the top of this file). A non-blocking listening socket
-// with nobody waiting returns -1 with EAGAIN, so an event loop gets control back.
+// with nobody waiting returns -1 with EAGAIN, so an event loop gets control back. Once a
+// stop was requested (csapp/stop.hpp) it returns -1 with EINTR instead of waiting on, so
+// the server's loop sees the stop; a program that never calls stop_on_signals never gets it.
 inline int accept_client(int listenfd, sockaddr* addr, socklen_t* addrlen) noexcept {
+  if (stop_requested()) {
+    errno = EINTR;
+    return -1;
+  }
   detail::keep_reserve_fd();
   const socklen_t room = addrlen != nullptr ? *addrlen : 0;
   for (;;) {
@@ -231,6 +283,8 @@ inline int accept_client(int listenfd, sockaddr* addr, socklen_t* addrlen) noexc
     }
     switch (errno) {
       case EINTR:
+        if (stop_requested()) return -1;
+        continue;
       case ECONNABORTED:
       case EPROTO:
         continue;
@@ -276,11 +330,14 @@ inline unique_fd listen_on(const char* port, int backlog = 1024) {
   return fd;
 }
 
+// Empty (no descriptor) when a stop was requested while it waited (see accept_client): the
+// caller's loop will see the stop. Every other failure throws.
 inline unique_fd accept_from(int listenfd, sockaddr_storage* peer = nullptr) {
   socklen_t len = sizeof(sockaddr_storage);
-  return checked_fd(
-      accept_client(listenfd, reinterpret_cast<sockaddr*>(peer), peer != nullptr ? &len : nullptr),
-      "accept");
+  const int fd =
+      accept_client(listenfd, reinterpret_cast<sockaddr*>(peer), peer != nullptr ? &len : nullptr);
+  if (fd < 0 && errno == EINTR && stop_requested()) return unique_fd();
+  return checked_fd(fd, "accept");
 }
 
 }  // namespace csapp
