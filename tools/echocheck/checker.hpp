@@ -473,9 +473,9 @@ class checker {
                  {"pushed_bytes", static_cast<double>(pushed)},
                  {"slowest_round_trip_s", stalled ? -1 : slowest},
                  {"stalled", stalled ? 1.0 : 0.0}};
-    const std::string who = plural(n, "client", "clients") + " sending " +
+    const std::string who = plural(n, "client", "clients") + " tried to send " +
                             approx_bytes(static_cast<double>(opt_.slow_reader_bytes)) +
-                            " each without reading (" +
+                            " each and read nothing (" +
                             approx_bytes(static_cast<double>(pushed) / n) + " each got through)";
     if (stalled) {
       f.passed = false;
@@ -513,7 +513,7 @@ class checker {
                      "without a bound; stop reading from a client whose unsent echo is over a "
                      "limit until it drains";
       } else {
-        f.verdict += " and stopped there";
+        f.verdict += stalled ? "" : " and stopped there";
       }
     }
     return f;
