@@ -134,11 +134,9 @@ inline std::string reading(const std::vector<row>& rows, const tour_options& opt
                     " (a blocking write to one of them, or every worker or the only client slot "
                     "taken by them).";
     if (dearest != nullptr)
-      s += " The others went on serving; such a client cost " + dearest->what.name +
-           " the most "
-           "memory, " +
-           echo_check::approx_bytes(most) +
-           " each: an event loop must stop reading a client whose echoes pile up, and these do.";
+      s += " The others went on serving, and the most server memory one such client cost was " +
+           echo_check::approx_bytes(most) + " (" + dearest->what.name +
+           "): none kept their echoes without a bound.";
     say(s);
   }
   if (!opt.clients.empty()) {
