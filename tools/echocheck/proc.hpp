@@ -115,29 +115,31 @@ inline double cpu_seconds(pid_t pid) {
   return std::max(own, 0.0) + ticks * cpu_tick_seconds();
 }
 
-// CPU seconds of a process and all its descendants, alive or reaped: cpu_seconds of the
-// process plus that of every live child, recursively. A process server's work during a load
-// run is done in children that have not exited yet, which cpu_seconds alone would miss.
-inline double tree_cpu_seconds(pid_t pid, int depth = 0) {
-  double total = cpu_seconds(pid);
+// `measure` of a process plus that of all its descendants, children first found through
+// /proc: a process server's work and memory are in children that have not exited yet.
+template <class Measure>
+auto sum_over_tree(pid_t pid, Measure measure, int depth = 0) -> decltype(measure(pid)) {
+  auto total = measure(pid);
   if (depth < 8)  // a server's children, their children: deeper is a fork bomb, not a server
-    for (const pid_t child : child_pids(pid)) total += tree_cpu_seconds(child, depth + 1);
+    for (const pid_t child : child_pids(pid)) total += sum_over_tree(child, measure, depth + 1);
   return total;
 }
 
-// Private memory of a process and all its descendants, in bytes: the sum of their RssAnon
-// (anonymous resident pages: heap, stacks, buffers), from /proc/PID/status. Shared pages
-// (the program, libraries) are not in it, so a thousand children of a process server do not
-// count the program a thousand times. 0 for a process that is gone.
-inline long long tree_private_bytes(pid_t pid, int depth = 0) {
+// CPU seconds of a process and all its descendants, alive or reaped (cpu_seconds of each).
+inline double tree_cpu_seconds(pid_t pid) { return sum_over_tree(pid, cpu_seconds); }
+
+// Private memory of one process in bytes: its RssAnon (anonymous resident pages: heap,
+// stacks, buffers), from /proc/PID/status. Shared pages (the program, libraries) are not in
+// it, so a thousand children of a process server do not count the program a thousand times.
+// 0 for a process that is gone.
+inline long long private_bytes(pid_t pid) {
   const std::string status = slurp("/proc/" + std::to_string(pid) + "/status");
-  long long total = 0;
-  if (const auto at = status.find("RssAnon:"); at != std::string::npos)
-    total = std::atoll(status.c_str() + at + 8) * 1024;  // "RssAnon:   1234 kB"
-  if (depth < 8)
-    for (const pid_t child : child_pids(pid)) total += tree_private_bytes(child, depth + 1);
-  return total;
+  const auto at = status.find("RssAnon:");
+  return at == std::string::npos ? 0 : std::atoll(status.c_str() + at + 8) * 1024;  // "1234 kB"
 }
+
+// Private memory of a process and all its descendants, in bytes.
+inline long long tree_private_bytes(pid_t pid) { return sum_over_tree(pid, private_bytes); }
 
 // One look at a process.
 struct proc_reading {

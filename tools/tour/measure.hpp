@@ -49,7 +49,6 @@ struct load_cell {
   double p99_s = 0;
   int starved = 0;              // clients never served, in the ramp-up or the steady state
   double ramp_s = 0;            // from the start until every client had an echo (or ramp-up ended)
-  bool ramped = true;           // every client had an echo within the ramp-up
   double steady_s = 0;          // how long the steady state was timed
   double cpu_per_rt_s = 0;      // server CPU (children too) per round trip in the steady state
   double cpu_resolution_s = 0;  // CPU is counted in ticks: 0 above means below this
@@ -229,7 +228,6 @@ void measure_loads(row& r, const tour_options& opt, Say say) {
       c.p99_s = f.get("p99_s");
       c.starved = static_cast<int>(f.get("starved"));
       c.ramp_s = f.get("ramp_s");
-      c.ramped = c.starved == 0;
       c.steady_s = f.get("seconds");
       c.cpu_per_rt_s = c.cpu_lo = c.cpu_hi = f.get("server_cpu_per_round_trip_s");
       c.cpu_resolution_s = f.get("round_trip_cpu_resolution_s");
@@ -271,7 +269,6 @@ inline load_cell median_cell(const std::vector<load_cell>& rounds) {
   m.cpu_resolution_s = median([](const load_cell& c) { return c.cpu_resolution_s; });
   // Starved is judged by the worst round: a client left unserved once was left unserved.
   for (const auto& c : rounds) m.starved = std::max(m.starved, c.starved);
-  m.ramped = m.starved == 0;
   const auto msgs = field([](const load_cell& c) { return c.msgs_per_s; });
   const auto cpu = field([](const load_cell& c) { return c.cpu_per_rt_s; });
   m.msgs_lo = *std::min_element(msgs.begin(), msgs.end());
