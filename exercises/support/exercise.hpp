@@ -1,0 +1,161 @@
+// exercises/support/exercise.hpp - what the exercises' tests share: verdicts in plain words,
+// the submission's programs, running a program with a bound, and waiting for a thread to block.
+//
+// A check is a doctest test case named "[POINTS] what it checks" (the grader reads the points
+// from the name). When it finds a mistake it says so with verdict(): one line that names the
+// mistake and what was seen ("2 of 8 threads printed before the program ended"), which the
+// grader shows the student instead of the assertion that failed.
+//
+// Every wait is bounded and waits for an event (output, an exit, a thread's state in /proc),
+// never for time to pass.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <dirent.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <echocheck/spawn.hpp>
+
+namespace exercise {
+
+using namespace std::chrono_literals;
+using millis = std::chrono::milliseconds;
+using clock = std::chrono::steady_clock;
+
+// The mistake, in words, for the grader (stderr, "verdict: ..."), and a failed check for doctest.
+inline void verdict(const std::string& mistake) {
+  std::fprintf(stderr, "verdict: %s\n", mistake.c_str());
+  std::fflush(stderr);
+  FAIL_CHECK(mistake);
+}
+
+// verdict(mistake) unless ok; returns ok, so a check can stop at its first mistake.
+inline bool expect(bool ok, const std::string& mistake) {
+  if (!ok) verdict(mistake);
+  return ok;
+}
+
+// The submission's program `name`: the grader says where they are (EXERCISE_PROGRAMS).
+inline std::string program(const std::string& name) {
+  const char* dir = std::getenv("EXERCISE_PROGRAMS");
+  REQUIRE_MESSAGE(dir != nullptr, "EXERCISE_PROGRAMS is not set: run the checks with exercises/grade");
+  return std::string(dir) + "/" + name;
+}
+
+// A program run to its end, or stopped at the limit.
+struct run_result {
+  std::string out;               // its stdout
+  std::string err;               // its stderr
+  std::optional<int> status;     // its wait status; nothing when it had to be stopped
+  std::string how;               // "exited with status 0", "ended by SIGSEGV", "still running after 10 s"
+  bool exited_with(int code) const { return status && WIFEXITED(*status) && WEXITSTATUS(*status) == code; }
+  std::vector<std::string> lines() const {
+    std::vector<std::string> all;
+    std::istringstream in(out);
+    for (std::string line; std::getline(in, line);) all.push_back(line);
+    return all;
+  }
+};
+
+// Runs argv to its end (at most `limit`), with stdin from /dev/null, and captures its output.
+// Whatever of it is still running at the limit is stopped, children included.
+inline run_result run(const std::vector<std::string>& argv, millis limit = 10s) {
+  echo_check::stop_children_on_signals();  // the grader's SIGTERM at its limit ends them too
+  char log[] = "/tmp/csapp-exercise-XXXXXX";
+  const int fd = ::mkstemp(log);
+  REQUIRE(fd >= 0);
+  ::close(fd);
+  run_result r;
+  {
+    echo_check::spawn_options options;
+    options.log_path = log;
+    echo_check::child_process child(argv, options);
+    const auto deadline = clock::now() + limit;
+    r.out = child.read_rest(limit);
+    r.status = child.wait_exit(std::chrono::duration_cast<millis>(deadline - clock::now()));
+    r.how = r.status ? echo_check::describe_wait_status(*r.status)
+                     : "still running after " + echo_check::human_seconds(limit.count() / 1000.0);
+    child.stop(2s);
+    for (const auto& line : child.log_lines()) r.err += line + "\n";
+  }
+  ::unlink(log);
+  return r;
+}
+
+// What support/thread_probe.cpp counted in a program linked with it (PROBE in the table).
+struct probe_report {
+  bool present = false;  // the program ended through exit (or main's return) and reported
+  int created = 0, joined = 0, detached = 0, started = 0, finished = 0, slept = 0;
+};
+
+// Runs a probed program like run(), and reads what the probe counted.
+inline std::pair<run_result, probe_report> run_probed(const std::vector<std::string>& argv,
+                                                      millis limit = 10s) {
+  char path[] = "/tmp/csapp-probe-XXXXXX";
+  const int fd = ::mkstemp(path);
+  REQUIRE(fd >= 0);
+  ::close(fd);
+  ::setenv("EXERCISE_PROBE_FILE", path, 1);
+  run_result r = run(argv, limit);
+  ::unsetenv("EXERCISE_PROBE_FILE");
+  probe_report p;
+  std::ifstream in(path);
+  std::string line;
+  if (std::getline(in, line))
+    p.present = std::sscanf(line.c_str(), "created=%d joined=%d detached=%d started=%d finished=%d slept=%d",
+                            &p.created, &p.joined, &p.detached, &p.started, &p.finished, &p.slept) == 6;
+  ::unlink(path);
+  return {r, p};
+}
+
+// "1 time", "8 times": for verdicts.
+inline std::string times(int n) { return std::to_string(n) + (n == 1 ? " time" : " times"); }
+
+// Waits (at most `limit`) until `done` holds, looking again every millisecond. True if it did.
+inline bool wait_until(const std::function<bool()>& done, millis limit = 10s) {
+  const auto deadline = clock::now() + limit;
+  while (!done()) {
+    if (clock::now() > deadline) return false;
+    std::this_thread::sleep_for(1ms);  // polls an event, bounded by the deadline
+  }
+  return true;
+}
+
+// This thread's kernel id, for thread_state.
+inline pid_t thread_id() { return static_cast<pid_t>(::syscall(SYS_gettid)); }
+
+// The scheduler state of one of this process's threads: 'R' running, 'S' asleep (blocked in
+// sem_wait, a mutex, a read, ...), 'Z' gone; '?' when it is not there.
+inline char thread_state(pid_t tid) {
+  std::ifstream in("/proc/self/task/" + std::to_string(tid) + "/stat");
+  std::string stat;
+  if (!std::getline(in, stat)) return '?';
+  const auto close = stat.rfind(')');  // the name may hold spaces and parentheses
+  return close == std::string::npos || close + 2 >= stat.size() ? '?' : stat[close + 2];
+}
+
+// How many threads this process has now.
+inline int thread_count() {
+  int n = 0;
+  if (DIR* d = ::opendir("/proc/self/task")) {
+    while (const dirent* e = ::readdir(d))
+      if (e->d_name[0] != '.') ++n;
+    ::closedir(d);
+  }
+  return n;
+}
+
+}  // namespace exercise
