@@ -99,6 +99,7 @@ inline run_result run(const std::vector<std::string>& argv, millis limit = 10s) 
 struct probe_report {
   bool present = false;  // the program ended through exit (or main's return) and reported
   int created = 0, joined = 0, detached = 0, started = 0, finished = 0, slept = 0;
+  int main_exit = 0;  // main ended itself with pthread_exit
 };
 
 // Runs a probed program like run(), and reads what the probe counted.
@@ -115,8 +116,10 @@ inline std::pair<run_result, probe_report> run_probed(const std::vector<std::str
   std::ifstream in(path);
   std::string line;
   if (std::getline(in, line))
-    p.present = std::sscanf(line.c_str(), "created=%d joined=%d detached=%d started=%d finished=%d slept=%d",
-                            &p.created, &p.joined, &p.detached, &p.started, &p.finished, &p.slept) == 6;
+    p.present = std::sscanf(line.c_str(),
+                            "created=%d joined=%d detached=%d started=%d finished=%d slept=%d main_exit=%d",
+                            &p.created, &p.joined, &p.detached, &p.started, &p.finished, &p.slept,
+                            &p.main_exit) == 7;
   ::unlink(path);
   return {r, p};
 }

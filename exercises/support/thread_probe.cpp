@@ -40,6 +40,7 @@ struct probe_state {
   std::atomic<int> started{0};  // thread routines that began
   std::atomic<int> finished{0}; // thread routines that ended (returned or pthread_exit)
   std::atomic<int> slept{0};    // sleep calls
+  std::atomic<int> main_exit{0};// main ended itself with pthread_exit
   pthread_t main_thread{};
 };
 
@@ -86,9 +87,10 @@ void report() {
   const char* path = std::getenv("EXERCISE_PROBE_FILE");
   if (!path) return;
   if (std::FILE* f = std::fopen(path, "a")) {
-    std::fprintf(f, "created=%d joined=%d detached=%d started=%d finished=%d slept=%d\n",
+    std::fprintf(f, "created=%d joined=%d detached=%d started=%d finished=%d slept=%d main_exit=%d\n",
                  state().created.load(), state().joined.load(), state().detached.load(),
-                 state().started.load(), state().finished.load(), state().slept.load());
+                 state().started.load(), state().finished.load(), state().slept.load(),
+                 state().main_exit.load());
     std::fclose(f);
   }
 }
@@ -127,7 +129,10 @@ int __wrap_pthread_detach(pthread_t tid) {
 }
 
 void __wrap_pthread_exit(void* result) {
-  if (pthread_equal(pthread_self(), state().main_thread)) release();
+  if (pthread_equal(pthread_self(), state().main_thread)) {
+    ++state().main_exit;
+    release();
+  }
   __real_pthread_exit(result);
 }
 
