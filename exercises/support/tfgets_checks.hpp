@@ -378,7 +378,8 @@ class caller {
     REQUIRE_MESSAGE(entering.got.has_value(), (std::string("the caller process did not call tfgets: ") + entering.ended));
   }
 
-  // Waits, at most `limit`, until the caller sleeps inside tfgets (three looks in a row). False
+  // Waits, at most `limit`, until the caller sleeps inside tfgets (20 looks in a row, 1 ms apart:
+  // a tfgets that only naps for a few milliseconds has returned by then). False
   // if tfgets returned first, or never slept.
   bool sleeping(millis limit = 3s) {
     int in_a_row = 0;
@@ -386,7 +387,7 @@ class caller {
         [&] {
           if (answered()) return true;
           in_a_row = echo_check::process_state(pid_) == 'S' ? in_a_row + 1 : 0;
-          return in_a_row >= 3;
+          return in_a_row >= 20;
         },
         limit) &&
            !answered();
