@@ -157,7 +157,9 @@ inline std::string left_behind(const signal_state& before, int baseline_threads)
   const int extra = exercise::thread_count() - baseline_threads;
   if (extra > 0)
     found.push_back(std::to_string(extra) + (extra == 1 ? " thread" : " threads") +
-                    (extra == 1 ? " is" : " are") + " still running a second later");
+                    (extra == 1 ? " is" : " are") +
+                    " still running a second later (every thread tfgets starts must be over when it "
+                    "returns: cancelled if need be, and joined)");
   auto& c = counts();
   const int open = c.created - c.joined - c.detached;
   if (open > 0 && extra <= 0)
