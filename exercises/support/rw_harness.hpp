@@ -91,7 +91,7 @@ struct actor {
   std::atomic<int> told{0};       // 0 nothing, 1 enter, 2 leave, 3 stop (the harness is done)
   std::atomic<int> at{not_yet};   // where it is (phase)
   std::atomic<bool> returned{false};  // *_enter came back (set before it takes any lock of ours)
-  int arrival = 0;                // when it was told to enter (1, 2, ...): the order of the waiters
+  std::atomic<int> arrival{0};    // when it was told to enter (1, 2, ...): verdicts name actors in this order
   std::thread thread;
 };
 
@@ -180,12 +180,9 @@ class harness {
   }
   // Who waits to get in, in the order they arrived.
   std::vector<std::string> waiting_now() const {
-    std::vector<const actor*> list;
-    for (const auto& a : actors_)
-      if (a->told == 1 && a->at == entering) list.push_back(a.get());
-    std::sort(list.begin(), list.end(), [](const actor* x, const actor* y) { return x->arrival < y->arrival; });
     std::vector<std::string> out;
-    for (const actor* a : list) out.push_back(a->name);
+    for (const actor* a : by_arrival())
+      if (a->told == 1 && a->at == entering) out.push_back(a->name);
     return out;
   }
   // Who got in, in order.
@@ -195,6 +192,15 @@ class harness {
   }
 
  private:
+  // Every actor told to enter so far, in the order they were told.
+  std::vector<const actor*> by_arrival() const {
+    std::vector<const actor*> list;
+    for (const auto& a : actors_)
+      if (a->arrival > 0) list.push_back(a.get());
+    std::sort(list.begin(), list.end(), [](const actor* x, const actor* y) { return x->arrival < y->arrival; });
+    return list;
+  }
+
   actor& make(const std::string& name, bool writer) {
     auto a = std::make_shared<actor>();
     a->name = name;
@@ -215,8 +221,12 @@ class harness {
     a.returned = true;
     {
       std::lock_guard<std::mutex> hold(s.lock);
+      // Named in the order they arrived (who got in first among those woken together is up to
+      // the scheduler).
+      std::vector<const actor*> in(s.in.begin(), s.in.end());
+      std::sort(in.begin(), in.end(), [](const actor* x, const actor* y) { return x->arrival < y->arrival; });
       std::vector<std::string> readers, writers, all;
-      for (const actor* b : s.in) {
+      for (const actor* b : in) {
         (b->writer ? writers : readers).push_back(b->name);
         all.push_back(b->name);
       }
@@ -264,8 +274,8 @@ class harness {
   // "reader 2 arrived while reader 1 was inside and writer 1 was waiting"
   std::string describe(const actor& a, const std::string& did) const {
     std::vector<std::string> in;
-    for (const auto& n : inside_now())
-      if (n != a.name) in.push_back(n);
+    for (const actor* b : by_arrival())
+      if (b != &a && b->at == inside) in.push_back(b->name);
     const auto waiting = waiting_now();
     std::string text = a.name + " " + did;
     if (in.empty() && waiting.empty()) return text + " with nobody else inside or waiting";
@@ -359,38 +369,41 @@ class harness {
                                            (a->writer ? "writer_exit" : "reader_exit") + " (" + event +
                                            "): it waits for something nobody will release; is a "
                                            "semaphore left taken on some path?");
-    if (expected != nullptr) {
-      auto mismatch = [&] {
-        for (const auto& e : *expected)
-          if (e.get().at != inside) return true;
-        return inside_now().size() != expected->size();
-      };
-      // Settled means blocked; an actor that should be inside gets a moment more all the same.
-      if (mismatch()) exercise::wait_until([&] { return !mismatch(); }, grace);
-      if (!violations_ok()) return false;
-      if (mismatch()) {
-        std::vector<std::string> extra, missing;
-        for (const auto& n : inside_now())
-          if (std::none_of(expected->begin(), expected->end(), [&](const actor& e) { return e.name == n; }))
-            extra.push_back(n);
-        for (const auto& e : *expected)
-          if (e.get().at != inside) missing.push_back(e.get().name);
-        std::string seen;
-        if (!extra.empty() && !missing.empty())
-          seen = names(extra) + " got in instead of " + names(missing);
-        else if (!extra.empty())
-          seen = names(extra) + " got in";
-        else
-          seen = names(missing) + (missing.size() == 1 ? " was" : " were") + " kept waiting";
-        return exercise::expect(false, event + ", and " + seen + ": " + rule);
-      }
-    }
-    const auto waiting = waiting_now();
-    if (inside_now().empty() && !waiting.empty())
+    auto mismatch = [&] {
+      if (expected == nullptr) return false;
+      for (const auto& e : *expected)
+        if (e.get().at != inside) return true;
+      return inside_now().size() != expected->size();
+    };
+    auto empty_room = [&] { return inside_now().empty() && !waiting_now().empty(); };
+    // Settled means blocked; an actor that should be inside gets a moment more all the same.
+    if (mismatch() || empty_room()) exercise::wait_until([&] { return !mismatch() && !empty_room(); }, grace);
+    if (!violations_ok()) return false;
+    if (empty_room()) {
+      const auto waiting = waiting_now();
       return exercise::expect(false, "nobody is inside, yet " + names(waiting) + " still wait" +
                                          (waiting.size() == 1 ? "s" : "") + " to get in (" + event +
                                          "): nobody will ever wake " + (waiting.size() == 1 ? "it" : "them") +
                                          "; is a semaphore left taken on some path, or a V missing?");
+    }
+    if (mismatch()) {
+      // Named in the order they arrived: who got in first among those woken together is up to
+      // the scheduler.
+      std::vector<std::string> extra, missing;
+      for (const actor* a : by_arrival()) {
+        const bool wanted = std::any_of(expected->begin(), expected->end(), [&](const actor& e) { return &e == a; });
+        if (a->at == inside && !wanted) extra.push_back(a->name);
+        if (a->at != inside && wanted) missing.push_back(a->name);
+      }
+      std::string seen;
+      if (!extra.empty() && !missing.empty())
+        seen = names(extra) + " got in instead of " + names(missing);
+      else if (!extra.empty())
+        seen = names(extra) + " got in";
+      else
+        seen = names(missing) + (missing.size() == 1 ? " was" : " were") + " kept waiting";
+      return exercise::expect(false, event + ", and " + seen + ": " + rule);
+    }
     return true;
   }
 
