@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <vector>
 
 extern "C" {
 int __real_pthread_create(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*);
@@ -42,7 +43,20 @@ struct probe_state {
   std::atomic<int> slept{0};    // sleep calls
   std::atomic<int> main_exit{0};// main ended itself with pthread_exit
   pthread_t main_thread{};
+  std::vector<pthread_t> unclaimed;  // threads not (yet) joined or detached
 };
+
+probe_state& state();
+
+void forget(pthread_t tid) {
+  std::lock_guard<std::mutex> hold(state().lock);
+  auto& list = state().unclaimed;
+  for (auto it = list.begin(); it != list.end(); ++it)
+    if (pthread_equal(*it, tid)) {
+      list.erase(it);
+      return;
+    }
+}
 
 probe_state& state() {
   static probe_state* s = new probe_state;  // never destroyed: threads may outlive exit's cleanup
@@ -108,21 +122,26 @@ int __wrap_pthread_create(pthread_t* tid, const pthread_attr_t* attr, void* (*ro
                           void* arg) {
   auto* info = new start_info{routine, arg};
   const int rc = __real_pthread_create(tid, attr, gated_start, info);
-  if (rc == 0)
+  if (rc == 0) {
     ++state().created;
-  else
+    std::lock_guard<std::mutex> hold(state().lock);
+    state().unclaimed.push_back(*tid);
+  } else {
     delete info;
+  }
   return rc;
 }
 
 int __wrap_pthread_join(pthread_t tid, void** result) {
   release();
+  forget(tid);
   const int rc = __real_pthread_join(tid, result);
   if (rc == 0) ++state().joined;
   return rc;
 }
 
 int __wrap_pthread_detach(pthread_t tid) {
+  forget(tid);
   const int rc = __real_pthread_detach(tid);
   if (rc == 0) ++state().detached;
   return rc;
@@ -132,6 +151,22 @@ void __wrap_pthread_exit(void* result) {
   if (pthread_equal(pthread_self(), state().main_thread)) {
     ++state().main_exit;
     release();
+#if defined(__SANITIZE_THREAD__)
+    // ThreadSanitizer keeps a thread of its own running, so a process whose main ended this way
+    // never sees its "last thread" end and never exits. Do here what the end of the last thread
+    // would do: wait for every thread nobody has joined or detached, then exit with status 0.
+    for (;;) {
+      pthread_t next{};
+      {
+        std::lock_guard<std::mutex> hold(state().lock);
+        if (state().unclaimed.empty()) break;
+        next = state().unclaimed.back();
+        state().unclaimed.pop_back();
+      }
+      __real_pthread_join(next, nullptr);
+    }
+    std::exit(0);
+#endif
   }
   __real_pthread_exit(result);
 }
