@@ -46,7 +46,8 @@ class server {
   server& operator=(const server&) = delete;
   // False, with a verdict, when it did not say where it listens.
   bool started() {
-    return expect(port_ > 0, "echoservers 0 did not print \"listening on port N\" within " + secs(event_limit) + gone());
+    return expect(port_ > 0, "echoservers 0 did not print \"listening on port N\" within " +
+                                 secs(event_limit) + gone());
   }
   int port() const { return port_; }
   pid_t pid() const { return proc_.pid(); }
@@ -121,8 +122,9 @@ long server_unread(int server_port, int client_fd) {
   sockaddr_storage a{};
   socklen_t len = sizeof a;
   if (::getsockname(client_fd, reinterpret_cast<sockaddr*>(&a), &len) < 0) return -1;
-  const int client_port = ntohs(a.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&a)->sin6_port
-                                                        : reinterpret_cast<sockaddr_in*>(&a)->sin_port);
+  const int client_port =
+      ntohs(a.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&a)->sin6_port
+                                    : reinterpret_cast<sockaddr_in*>(&a)->sin_port);
   auto port_of = [](const std::string& address) {  // "0100007F:1F90": the port is hex
     return std::stoi(address.substr(address.rfind(':') + 1), nullptr, 16);
   };
@@ -135,6 +137,7 @@ long server_unread(int server_port, int client_fd) {
       std::string slot, local, remote, state, queues;
       if (!(fields >> slot >> local >> remote >> state >> queues)) continue;
       if (port_of(local) != server_port || port_of(remote) != client_port) continue;
+      if (state == "06") continue;  // TIME_WAIT: an earlier connection's ghost
       return std::stol(queues.substr(queues.find(':') + 1), nullptr, 16);  // tx_queue:rx_queue
     }
   }
@@ -144,11 +147,13 @@ long server_unread(int server_port, int client_fd) {
 // Waits (at most `limit`) until the server has read every byte this client sent.
 bool server_read_all(server& s, int client_fd, exercise::millis limit = patience) {
   return exercise::wait_until(
-      [&] { return unacknowledged(client_fd) == 0 && server_unread(s.port(), client_fd) == 0; }, limit);
+      [&] { return unacknowledged(client_fd) == 0 && server_unread(s.port(), client_fd) == 0; },
+      limit);
 }
 
 // Sends `text` and waits until the server has read it.
-bool send_and_wait_read(server& s, int fd, const std::string& text, exercise::millis limit = patience) {
+bool send_and_wait_read(server& s, int fd, const std::string& text,
+                        exercise::millis limit = patience) {
   return echo_check::send_all(fd, text) && server_read_all(s, fd, limit);
 }
 
@@ -156,7 +161,9 @@ bool send_and_wait_read(server& s, int fd, const std::string& text, exercise::mi
 std::string quote(const std::string& text) {
   std::string out = "\"";
   for (std::size_t i = 0; i < text.size() && i < 60; ++i)
-    out += text[i] == '\n' ? std::string("\\n") : text[i] == '\0' ? std::string("\\0") : std::string(1, text[i]);
+    out += text[i] == '\n'   ? std::string("\\n")
+           : text[i] == '\0' ? std::string("\\0")
+                             : std::string(1, text[i]);
   return out + (text.size() > 60 ? "...\" (" + echo_check::bytes_text(text.size()) + ")" : "\"");
 }
 
@@ -171,9 +178,12 @@ std::string exchange(int fd, const std::string& line, exercise::millis limit = p
 std::string not_read_note(server& s) {
   if (const std::string gone = s.gone(); !gone.empty()) return gone;
   switch (echo_check::process_state(s.pid())) {
-    case 'S': return " (it is asleep: waiting in a read for the rest of some line?)";
-    case 'R': return " (it is running: looping over bytes it leaves in the socket?)";
-    default: return "";
+    case 'S':
+      return " (it is asleep: waiting in a read for the rest of some line?)";
+    case 'R':
+      return " (it is running: looping over bytes it leaves in the socket?)";
+    default:
+      return "";
   }
 }
 
@@ -187,55 +197,66 @@ TEST_CASE("[3] a client that sends half a line holds up nobody, and gets its lin
   with_server([](server& s) {
     csapp::unique_fd slow = s.connect();
     const std::string hello = exchange(slow.get(), "hello\n");
-    if (!expect(hello == "hello\n", "a single client sent \"hello\\n\" and got " +
-                                        (hello.empty() ? "no echo within " + secs(patience) : "back " + quote(hello))))
+    if (!expect(hello == "hello\n",
+                "a single client sent \"hello\\n\" and got " +
+                    (hello.empty() ? "no echo within " + secs(patience) : "back " + quote(hello))))
       return;
     // Half a line, and the server has read it: now it has to decide what to do with it.
     if (!expect(send_and_wait_read(s, slow.get(), "half a li"),
-                "the server did not read half a line a client sent within " + secs(patience) + not_read_note(s)))
+                "the server did not read half a line a client sent within " + secs(patience) +
+                    not_read_note(s)))
       return;
     for (int i = 1; i <= 3; ++i) {
       csapp::unique_fd other = s.connect();
-      const std::string line = "client " + std::to_string(i) + " while another is in the middle of a line\n";
+      const std::string line =
+          "client " + std::to_string(i) + " while another is in the middle of a line\n";
       const std::string got = exchange(other.get(), line);
       const std::string who = i == 1 ? "another client" : "client " + std::to_string(i);
       if (!expect(got == line,
                   "while one client had sent half a line (\"half a li\") and stopped, " + who +
                       (got.empty() ? " got no echo within " + secs(patience) + s.gone() +
-                                         ": the server waits for the rest of that line (Rio_readlineb waits for a "
+                                         ": the server waits for the rest of that line "
+                                         "(Rio_readlineb waits for a "
                                          "newline) and everybody waits with it"
                                    : " sent " + quote(line) + " and got back " + quote(got) +
                                          (got.rfind("half a li", 0) == 0
-                                              ? ": the first client's unfinished line came with it (each client "
+                                              ? ": the first client's unfinished line came with it "
+                                                "(each client "
                                                 "needs a buffer of its own)"
                                               : ""))))
         return;
     }
     echo_check::send_all(slow.get(), "ne\n");
     const std::string want = "half a line\n";
-    const std::string got = echo_check::read_up_to(slow.get(), want.size(), clock::now() + patience);
-    if (!expect(got == want, "a client sent \"half a li\", waited, then \"ne\\n\", and got back " +
-                                 (got.empty() ? "nothing within " + secs(patience) : quote(got)) +
-                                 ", not \"half a line\\n\"" + s.gone() +
-                                 (got == "ne\n" ? ": the first part of the line was lost between passes" : "")))
+    const std::string got =
+        echo_check::read_up_to(slow.get(), want.size(), clock::now() + patience);
+    if (!expect(got == want,
+                "a client sent \"half a li\", waited, then \"ne\\n\", and got back " +
+                    (got.empty() ? "nothing within " + secs(patience) : quote(got)) +
+                    ", not \"half a line\\n\"" + s.gone() +
+                    (got == "ne\n" ? ": the first part of the line was lost between passes" : "")))
       return;
     // And the same client goes on, twice more, with the break elsewhere.
     for (const auto& [first, second] : std::vector<std::pair<std::string, std::string>>{
              {"a", "nother\n"}, {"third line, almost done", "\n"}}) {
-      if (!expect(send_and_wait_read(s, slow.get(), first),
-                  "the server did not read " + quote(first) + " within " + secs(patience) + not_read_note(s)))
+      if (!expect(send_and_wait_read(s, slow.get(), first), "the server did not read " +
+                                                                quote(first) + " within " +
+                                                                secs(patience) + not_read_note(s)))
         return;
       echo_check::send_all(slow.get(), second);
       const std::string line = first + second;
-      const std::string back = echo_check::read_up_to(slow.get(), line.size(), clock::now() + patience);
-      if (!expect(back == line, "a line sent in two parts, " + quote(first) + " then " + quote(second) +
-                                    ", came back as " + (back.empty() ? "nothing" : quote(back)) + s.gone()))
+      const std::string back =
+          echo_check::read_up_to(slow.get(), line.size(), clock::now() + patience);
+      if (!expect(back == line, "a line sent in two parts, " + quote(first) + " then " +
+                                    quote(second) + ", came back as " +
+                                    (back.empty() ? "nothing" : quote(back)) + s.gone()))
         return;
     }
   });
 }
 
-TEST_CASE("[2] lines that arrive one byte at a time, from two clients taking turns, come back exact") {
+TEST_CASE(
+    "[2] lines that arrive one byte at a time, from two clients taking turns, come back exact") {
   with_server([](server& s) {
     csapp::unique_fd x = s.connect(), y = s.connect();
     // Letters from X; digits, spaces and NUL bytes from Y: a mix-up shows in what comes back.
@@ -250,21 +271,25 @@ TEST_CASE("[2] lines that arrive one byte at a time, from two clients taking tur
       for (int c = 0; c < 2; ++c) {
         if (at >= lines[c].size()) continue;
         if (send_and_wait_read(s, fds[c], lines[c].substr(at, 1))) continue;
-        verdict("two clients sending a line a byte at a time, taking turns: the server did not read byte " +
-                std::to_string(at + 1) + " of client " + names[c] + "'s line within " + secs(patience) +
-                not_read_note(s));
+        verdict(
+            "two clients sending a line a byte at a time, taking turns: the server did not read "
+            "byte " +
+            std::to_string(at + 1) + " of client " + names[c] + "'s line within " + secs(patience) +
+            not_read_note(s));
         return;
       }
     std::string got[2];
-    for (int c = 0; c < 2; ++c) got[c] = echo_check::read_up_to(fds[c], lines[c].size(), clock::now() + patience);
+    for (int c = 0; c < 2; ++c)
+      got[c] = echo_check::read_up_to(fds[c], lines[c].size(), clock::now() + patience);
     const bool mixed = got[0].find_first_of(std::string("0123456789\0", 11)) != std::string::npos ||
                        got[1].find_first_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos;
     for (int c = 0; c < 2; ++c) {
       if (got[c] == lines[c]) continue;
-      verdict(std::string("two clients sent a line a byte at a time, taking turns; client ") + names[c] +
-              " got back " + (got[c].empty() ? "nothing" : quote(got[c])) + " instead of " + quote(lines[c]) +
-              s.gone() +
-              (mixed ? ": bytes of the other client's line came back to the wrong client (each client needs a "
+      verdict(std::string("two clients sent a line a byte at a time, taking turns; client ") +
+              names[c] + " got back " + (got[c].empty() ? "nothing" : quote(got[c])) +
+              " instead of " + quote(lines[c]) + s.gone() +
+              (mixed ? ": bytes of the other client's line came back to the wrong client (each "
+                       "client needs a "
                        "buffer of its own)"
                : got[c].size() < lines[c].size() && !got[c].empty()
                    ? ": bytes that arrived before the line was whole were lost"
@@ -278,22 +303,27 @@ TEST_CASE("[1] a line is echoed once it is whole, not piece by piece") {
   with_server([](server& s) {
     csapp::unique_fd slow = s.connect(), other = s.connect();
     if (!expect(send_and_wait_read(s, slow.get(), "half a li"),
-                "the server did not read half a line a client sent within " + secs(patience) + not_read_note(s)))
+                "the server did not read half a line a client sent within " + secs(patience) +
+                    not_read_note(s)))
       return;
     // The server has read the half line; a round trip with another client shows it has moved on.
     const std::string now = exchange(other.get(), "and now?\n");
-    if (!expect(now == "and now?\n", "while one client had sent half a line, another sent \"and now?\\n\" and got " +
-                                         (now.empty() ? "no echo within " + secs(patience) + s.gone()
-                                                      : "back " + quote(now))))
+    if (!expect(now == "and now?\n",
+                "while one client had sent half a line, another sent \"and now?\\n\" and got " +
+                    (now.empty() ? "no echo within " + secs(patience) + s.gone()
+                                 : "back " + quote(now))))
       return;
-    const std::string early = echo_check::read_up_to(slow.get(), 9, clock::now() + exercise::millis(200));
-    if (!expect(early.empty(), "a client sent \"half a li\" and the server echoed " + quote(early) +
-                                   " before the rest of the line arrived: the server echoes lines, so keep the "
-                                   "unfinished part until its newline comes"))
+    const std::string early =
+        echo_check::read_up_to(slow.get(), 9, clock::now() + exercise::millis(200));
+    if (!expect(early.empty(),
+                "a client sent \"half a li\" and the server echoed " + quote(early) +
+                    " before the rest of the line arrived: the server echoes lines, so keep the "
+                    "unfinished part until its newline comes"))
       return;
     echo_check::send_all(slow.get(), "ne\n");
     const std::string got = echo_check::read_up_to(slow.get(), 12, clock::now() + patience);
-    expect(got == "half a line\n", "a line sent in two parts came back as " + (got.empty() ? "nothing" : quote(got)));
+    expect(got == "half a line\n",
+           "a line sent in two parts came back as " + (got.empty() ? "nothing" : quote(got)));
   });
 }
 
@@ -314,10 +344,12 @@ TEST_CASE("[1] waits in select, not in a loop, while a client holds half a line"
       verdict("a client sent half a line, and then" + gone);
       return;
     }
-    expect(asleep >= 50, "with one client holding half a line and nothing else to do, the server did not stay "
-                         "asleep for 50 ms within " + secs(patience) +
-                             ": it is spinning (bytes left in the socket keep select reporting the descriptor "
-                             "ready, over and over); take them out of the socket and keep them");
+    expect(asleep >= 50,
+           "with one client holding half a line and nothing else to do, the server did not stay "
+           "asleep for 50 ms within " +
+               secs(patience) +
+               ": it is spinning (bytes left in the socket keep select reporting the descriptor "
+               "ready, over and over); take them out of the socket and keep them");
   });
 }
 
@@ -335,7 +367,8 @@ TEST_CASE("[2] many clients, lines cut into random pieces and interleaved, all c
     for (int i = 0; i < count; ++i) {
       clients[i].fd = s.connect();
       for (int l = 0; l < 30; ++l) {
-        const int length = l == 7 ? 12000 : static_cast<int>(rng() % 200);  // one longer than MAXLINE
+        const int length =
+            l == 7 ? 12000 : static_cast<int>(rng() % 200);  // one longer than MAXLINE
         std::string line = "client " + std::to_string(i) + " line " + std::to_string(l) + ": ";
         for (int k = 0; k < length; ++k) line += static_cast<char>('a' + rng() % 26);
         clients[i].script += line + "\n";
@@ -353,7 +386,8 @@ TEST_CASE("[2] many clients, lines cut into random pieces and interleaved, all c
       std::vector<pollfd> fds;
       for (auto& c : clients) {
         if (c.sent < c.script.size()) {
-          const std::size_t piece = std::min<std::size_t>(1 + rng() % 300, c.script.size() - c.sent);
+          const std::size_t piece =
+              std::min<std::size_t>(1 + rng() % 300, c.script.size() - c.sent);
           const ssize_t put = ::send(c.fd.get(), c.script.data() + c.sent, piece, MSG_NOSIGNAL);
           if (put > 0) c.sent += static_cast<std::size_t>(put);
         }
@@ -368,11 +402,16 @@ TEST_CASE("[2] many clients, lines cut into random pieces and interleaved, all c
     }
     for (int i = 0; i < count; ++i) {
       const auto& c = clients[i];
-      const auto at = std::mismatch(c.script.begin(), c.script.end(), c.got.begin(), c.got.end()).first - c.script.begin();
+      const auto at =
+          std::mismatch(c.script.begin(), c.script.end(), c.got.begin(), c.got.end()).first -
+          c.script.begin();
       if (!expect(c.got == c.script,
-                  std::to_string(count) + " clients sent 30 lines each (one of 12 KB) in random pieces, taking "
-                  "turns; client " + std::to_string(i) + " sent " + echo_check::bytes_text(c.script.size()) +
-                      " and got back " + echo_check::bytes_text(c.got.size()) + " within " + secs(event_limit) +
+                  std::to_string(count) +
+                      " clients sent 30 lines each (one of 12 KB) in random pieces, taking "
+                      "turns; client " +
+                      std::to_string(i) + " sent " + echo_check::bytes_text(c.script.size()) +
+                      " and got back " + echo_check::bytes_text(c.got.size()) + " within " +
+                      secs(event_limit) +
                       (static_cast<std::size_t>(at) < c.got.size()
                            ? ", different from what it sent from byte " + std::to_string(at)
                            : "") +

@@ -5,15 +5,15 @@
 // said the descriptor is readable, so one read returns at once.
 #include "csapp.h"
 
-typedef struct {               /* every connected client, and what select watches */
-  int maxfd;                   /* highest descriptor in read_set, for select */
-  fd_set read_set;             /* the listener and every client */
-  fd_set ready_set;            /* what select said can be read now */
-  int nready;                  /* ready descriptors not yet handled this round */
-  int maxi;                    /* highest slot ever used: the scans stop there */
-  int clientfd[FD_SETSIZE];    /* a client per slot, -1 when the slot is free */
-  char* clientbuf[FD_SETSIZE]; /* its unfinished line (MAXLINE bytes, from Malloc) */
-  size_t clientcnt[FD_SETSIZE];/* how many bytes of it have arrived */
+typedef struct {                /* every connected client, and what select watches */
+  int maxfd;                    /* highest descriptor in read_set, for select */
+  fd_set read_set;              /* the listener and every client */
+  fd_set ready_set;             /* what select said can be read now */
+  int nready;                   /* ready descriptors not yet handled this round */
+  int maxi;                     /* highest slot ever used: the scans stop there */
+  int clientfd[FD_SETSIZE];     /* a client per slot, -1 when the slot is free */
+  char* clientbuf[FD_SETSIZE];  /* its unfinished line (MAXLINE bytes, from Malloc) */
+  size_t clientcnt[FD_SETSIZE]; /* how many bytes of it have arrived */
 } pool;
 
 void init_pool(int listenfd, pool* p);
@@ -97,7 +97,7 @@ void check_clients(pool* p) {
     /* one read: select said it returns at once, with bytes, end of file or an error */
     n = read(connfd, buf + cnt, MAXLINE - 1 - cnt);
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue; /* try again next pass */
-    if (n <= 0) {                       /* end of file, or the client reset: it is done */
+    if (n <= 0) {                                /* end of file, or the client reset: it is done */
       if (cnt > 0) Rio_writen(connfd, buf, cnt); /* its last line had no newline */
       remove_client(p, i);
       continue;

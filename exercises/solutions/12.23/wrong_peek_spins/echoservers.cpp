@@ -5,15 +5,15 @@
 // verdict: it is spinning
 #include "csapp.h"
 
-typedef struct {               /* every connected client, and what select watches */
-  int maxfd;                   /* highest descriptor in read_set, for select */
-  fd_set read_set;             /* the listener and every client */
-  fd_set ready_set;            /* what select said can be read now */
-  int nready;                  /* ready descriptors not yet handled this round */
-  int maxi;                    /* highest slot ever used: the scans stop there */
-  int clientfd[FD_SETSIZE];    /* a client per slot, -1 when the slot is free */
-  char* clientbuf[FD_SETSIZE]; /* its unfinished line (MAXLINE bytes, from Malloc) */
-  size_t clientcnt[FD_SETSIZE];/* how many bytes of it have arrived */
+typedef struct {                /* every connected client, and what select watches */
+  int maxfd;                    /* highest descriptor in read_set, for select */
+  fd_set read_set;              /* the listener and every client */
+  fd_set ready_set;             /* what select said can be read now */
+  int nready;                   /* ready descriptors not yet handled this round */
+  int maxi;                     /* highest slot ever used: the scans stop there */
+  int clientfd[FD_SETSIZE];     /* a client per slot, -1 when the slot is free */
+  char* clientbuf[FD_SETSIZE];  /* its unfinished line (MAXLINE bytes, from Malloc) */
+  size_t clientcnt[FD_SETSIZE]; /* how many bytes of it have arrived */
 } pool;
 
 void init_pool(int listenfd, pool* p);
