@@ -341,7 +341,7 @@ TEST_CASE("[1] waits in select, not in a loop, while a client holds half a line"
         },
         patience);
     if (const std::string gone = s.gone(); !gone.empty()) {
-      verdict("a client sent half a line, and then" + gone);
+      verdict("a client sent half a line, and the server ended" + gone);
       return;
     }
     expect(asleep >= 50,
