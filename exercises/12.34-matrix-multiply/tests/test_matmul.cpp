@@ -4,14 +4,15 @@
 // them, so the submission's calls land here first (a program's own definition comes first), and
 // each call is passed on to the real one. While matmul runs, they count the threads it creates,
 // joins and detaches, and they hold every new thread at its start until matmul joins it; it then
-// runs alone. So the threads run one after another, in the order they are joined, and a check can
-// see exactly which elements of C each one wrote: C is filled with a marker (a NaN) before the
-// call, and before each thread's turn what earlier threads wrote is nudged by a half (no product
-// of whole numbers ends in .5), so that even a thread that writes the very same value as an
-// earlier one is seen writing it; after the turn, what the thread left alone is put back, and a
-// sum it added to loses the half again. The
-// same order every time: a thread that is never joined has not run when matmul returns; threads
-// that share an argument all read it after matmul has changed it for the last time.
+// runs alone. So the threads run one after another, in the order they are joined, the same order
+// every time: a thread that is never joined has not run when matmul returns, and threads that
+// share one argument all read it after matmul has changed it for the last time.
+//
+// Which elements of C each thread wrote: C is filled with a marker (a NaN) before the call, and
+// before each thread's turn what earlier threads wrote is nudged by a half (no product of whole
+// numbers ends in .5), so that even a thread that writes the very same value as an earlier one
+// is seen writing it. After the turn, what the thread left alone is put back, and a sum it added
+// to loses the half again.
 //
 // The matrices hold small whole numbers, so every product is exact in a double, whatever the
 // order of the additions: the result is compared bit for bit with a sequential product.
