@@ -404,9 +404,12 @@ void free_all(const std::vector<hostent*>& results) {
 long long allocated_bytes() {
 #ifdef EXERCISE_SANITIZER_ALLOCATOR
   return static_cast<long long>(__sanitizer_get_current_allocated_bytes());
-#else
+#elif __GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33)
   const struct mallinfo2 m = ::mallinfo2();
   return static_cast<long long>(m.uordblks + m.hblkhd);
+#else  // before glibc 2.33: the same counts, in ints
+  const struct mallinfo m = ::mallinfo();
+  return static_cast<long long>(m.uordblks) + m.hblkhd;
 #endif
 }
 
