@@ -32,6 +32,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -39,6 +40,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <echocheck/proc.hpp>
 
@@ -65,7 +67,6 @@ struct call_counts {
   std::atomic<int> created{0};    // pthread_create() that succeeded
   std::atomic<int> joined{0};     // pthread_join() that succeeded
   std::atomic<int> detached{0};   // pthread_detach() that succeeded
-  std::atomic<int> cancelled{0};  // pthread_cancel() calls
 };
 
 inline call_counts& counts() {
@@ -78,12 +79,12 @@ inline call_counts& counts() {
 // The caller's one message: "ready", "about to call", or what one call did. Written with one
 // write(2), smaller than PIPE_BUF, so it arrives whole.
 struct reply {
-  enum { ready, entering, returned } kind;
+  enum { ready, entering, returned } kind;  // set up; about to call tfgets; tfgets returned
   int baseline_threads;  // the caller's threads between calls
   int result;            // 0: NULL; 1: s; 2: some other pointer
   int bad_text;          // 1: s has no NUL within size bytes
   double seconds;        // how long the call took
-  int alarms, selects, created, joined, detached, cancelled;  // counts, since the caller began
+  int alarms, selects, created, joined, detached;  // call_counts, since the caller began
   char text[256];        // what s holds when tfgets returned s (cut short if longer)
   char left[1024];       // what the call left behind, in words; "" when nothing
 };
@@ -120,7 +121,7 @@ inline std::string describe_action(const struct sigaction& a) {
 struct signal_state {
   struct sigaction action[NSIG];  // by signal number
   bool known[NSIG];               // sigaction answered for that number (glibc keeps 32 and 33)
-  sigset_t mask;
+  sigset_t mask;                  // the blocked signals
   void read() {
     for (int sig = 1; sig < NSIG; ++sig) known[sig] = ::sigaction(sig, nullptr, &action[sig]) == 0;
     ::sigprocmask(SIG_BLOCK, nullptr, &mask);
@@ -225,7 +226,6 @@ inline void fill_counts(reply& r) {
   r.created = c.created;
   r.joined = c.joined;
   r.detached = c.detached;
-  r.cancelled = c.cancelled;
 }
 
 // The caller: sets itself up, says it is ready, then calls tfgets once per command.
@@ -251,7 +251,7 @@ inline void fill_counts(reply& r) {
   // program's first thread (ThreadSanitizer does) has it running before the count is taken.
   std::thread([] {}).join();
   auto& c = counts();
-  c.alarms = c.selects = c.created = c.joined = c.detached = c.cancelled = 0;
+  c.alarms = c.selects = c.created = c.joined = c.detached = 0;
   signal_state before;
   before.read();
 
@@ -353,6 +353,7 @@ class caller {
     if (commands_ >= 0) ::close(commands_);
     if (replies_ >= 0) ::close(replies_);
     if (!status_) {
+      for (pid_t child : children()) ::kill(child, SIGKILL);  // a timer must not signal a pid reused later
       ::kill(pid_, SIGKILL);
       int status = 0;
       ::waitpid(pid_, &status, 0);
@@ -626,12 +627,6 @@ int pthread_detach(pthread_t tid) noexcept {
   const int rc = next(tid);
   if (rc == 0) ++tfgets_check::counts().detached;
   return rc;
-}
-
-int pthread_cancel(pthread_t tid) {
-  static const auto next = tfgets_check::real<int (*)(pthread_t)>("pthread_cancel");
-  ++tfgets_check::counts().cancelled;
-  return next(tid);
 }
 
 }  // extern "C"
