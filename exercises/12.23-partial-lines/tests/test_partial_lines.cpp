@@ -28,7 +28,7 @@ using echo_check::clock;
 using exercise::expect;
 using exercise::verdict;
 
-constexpr exercise::millis patience{2000};     // how long a client waits before "not served"
+constexpr exercise::millis patience{4000};     // how long a client waits before "not served"
 constexpr exercise::millis event_limit{5000};  // the bound for what must happen (a connect, EOF)
 
 std::string secs(exercise::millis m) { return echo_check::human_seconds(m.count() / 1000.0); }

@@ -1,7 +1,7 @@
 // Problem 12.22 - a typical wrong solution: a ready client is served until its rio_t is empty,
 // not one line; a client that sends a batch ending in half a line keeps the server reading it,
 // and every other client waits.
-// verdict: got no echo within 2.0 s, while client
+// verdict: got no echo within 4.0 s, while client
 #include "csapp.h"
 
 void command(void);
