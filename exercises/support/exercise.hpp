@@ -1,5 +1,6 @@
 // exercises/support/exercise.hpp - what the exercises' tests share: verdicts in plain words,
-// the submission's programs, running a program with a bound, and waiting for a thread to block.
+// the submission's programs, running a program with a bound, waiting for a thread to block, and
+// passing a call on to the library function a check stands in for.
 //
 // A check is a doctest test case named "[POINTS] what it checks" (the grader reads the points
 // from the name). When it finds a mistake it says so with verdict(): one line that names the
@@ -13,9 +14,11 @@
 #include <doctest/doctest.h>
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -160,5 +163,49 @@ inline int thread_count() {
   }
   return n;
 }
+
+// The C library's function behind one a test program defines itself. A program's own definition
+// of a library function (gethostbyname, sem_post, pthread_create, alarm, ...) takes the
+// library's place for every call the program makes, the submission's included, so a check can
+// watch those calls; it passes each one on to the real function, the next definition after the
+// program's own: dlsym(RTLD_NEXT). An object of this type at namespace scope,
+//   exercise::real_function<int(sem_t*)> real_sem_post{"sem_post"};
+// finds it at the first call (a process with none ends, saying so) and keeps it in an atomic.
+//
+// Not in a function-local static: the guard of a local static's first use may itself take a
+// lock, and some stand-ins are the locking functions (sem_post, pthread_mutex_unlock): one could
+// be entered again from inside that guard, before it knows its real function. The constructor
+// is constexpr, so the object is ready before anything runs, even for calls made while the
+// program starts. Two threads at the first call both look the function up, and store the same
+// pointer.
+template <class F>
+class real_function;
+
+template <class R, class... A>
+class real_function<R(A...)> {
+ public:
+  using pointer = R (*)(A...);
+  explicit constexpr real_function(const char* name) noexcept : name_(name) {}
+  real_function(const real_function&) = delete;
+  real_function& operator=(const real_function&) = delete;
+
+  pointer get() {
+    void* p = fn_.load(std::memory_order_acquire);
+    if (p == nullptr) {
+      p = ::dlsym(RTLD_NEXT, name_);
+      if (p == nullptr) {
+        std::fprintf(stderr, "exercise: no %s to pass calls on to\n", name_);
+        std::abort();
+      }
+      fn_.store(p, std::memory_order_release);
+    }
+    return reinterpret_cast<pointer>(p);
+  }
+  R operator()(A... args) { return get()(args...); }
+
+ private:
+  const char* name_;
+  std::atomic<void*> fn_{nullptr};
+};
 
 }  // namespace exercise

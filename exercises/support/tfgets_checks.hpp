@@ -20,11 +20,10 @@
 // What tfgets calls is counted by functions of the same names defined at the end of this file:
 // a program's own definition of alarm, select, pthread_create, ... takes the place of the C
 // library's for every call the program makes, so the student's calls come here first and go on
-// to the real function (found with dlsym(RTLD_NEXT)). This header belongs in one file of a test
-// program, and only in tests.
+// to the real function (exercise::real_function: dlsym(RTLD_NEXT)). This header belongs in one
+// file of a test program, and only in tests.
 #pragma once
 
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -578,53 +577,51 @@ TEST_CASE("[2] end of file as fgets: a last line without a newline, then NULL at
 // ---- The counting definitions (see the top of this file) ----
 
 namespace tfgets_check {
-template <typename F>
-F real(const char* name) {
-  return reinterpret_cast<F>(::dlsym(RTLD_NEXT, name));
-}
+// The C library's functions behind ours.
+inline exercise::real_function<unsigned int(unsigned int)> real_alarm{"alarm"};
+inline exercise::real_function<int(int, fd_set*, fd_set*, fd_set*, struct timeval*)> real_select{
+    "select"};
+inline exercise::real_function<int(int, fd_set*, fd_set*, fd_set*, const struct timespec*,
+                                   const sigset_t*)>
+    real_pselect{"pselect"};
+inline exercise::real_function<int(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*)>
+    real_pthread_create{"pthread_create"};
+inline exercise::real_function<int(pthread_t, void**)> real_pthread_join{"pthread_join"};
+inline exercise::real_function<int(pthread_t)> real_pthread_detach{"pthread_detach"};
 }  // namespace tfgets_check
 
 extern "C" {
 
 unsigned int alarm(unsigned int seconds) noexcept {
-  static const auto next = tfgets_check::real<unsigned int (*)(unsigned int)>("alarm");
   ++tfgets_check::counts().alarms;
-  return next(seconds);
+  return tfgets_check::real_alarm(seconds);
 }
 
 int select(int n, fd_set* readfds, fd_set* writefds, fd_set* exceptfds, struct timeval* timeout) {
-  static const auto next =
-      tfgets_check::real<int (*)(int, fd_set*, fd_set*, fd_set*, struct timeval*)>("select");
   ++tfgets_check::counts().selects;
-  return next(n, readfds, writefds, exceptfds, timeout);
+  return tfgets_check::real_select(n, readfds, writefds, exceptfds, timeout);
 }
 
 int pselect(int n, fd_set* readfds, fd_set* writefds, fd_set* exceptfds, const struct timespec* timeout,
             const sigset_t* sigmask) {
-  static const auto next = tfgets_check::real<int (*)(int, fd_set*, fd_set*, fd_set*, const struct timespec*,
-                                                      const sigset_t*)>("pselect");
   ++tfgets_check::counts().selects;
-  return next(n, readfds, writefds, exceptfds, timeout, sigmask);
+  return tfgets_check::real_pselect(n, readfds, writefds, exceptfds, timeout, sigmask);
 }
 
 int pthread_create(pthread_t* tid, const pthread_attr_t* attr, void* (*routine)(void*), void* arg) noexcept {
-  static const auto next =
-      tfgets_check::real<int (*)(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*)>("pthread_create");
-  const int rc = next(tid, attr, routine, arg);
+  const int rc = tfgets_check::real_pthread_create(tid, attr, routine, arg);
   if (rc == 0) ++tfgets_check::counts().created;
   return rc;
 }
 
 int pthread_join(pthread_t tid, void** result) {
-  static const auto next = tfgets_check::real<int (*)(pthread_t, void**)>("pthread_join");
-  const int rc = next(tid, result);
+  const int rc = tfgets_check::real_pthread_join(tid, result);
   if (rc == 0) ++tfgets_check::counts().joined;
   return rc;
 }
 
 int pthread_detach(pthread_t tid) noexcept {
-  static const auto next = tfgets_check::real<int (*)(pthread_t)>("pthread_detach");
-  const int rc = next(tid);
+  const int rc = tfgets_check::real_pthread_detach(tid);
   if (rc == 0) ++tfgets_check::counts().detached;
   return rc;
 }

@@ -2,7 +2,8 @@
 // client per pass of its loop.
 //
 // The server runs as the grader's child, on port 0, with a pipe for its stdin (the figure's
-// keyboard) and its stdout read here. Clients are the echo checker's (tools/echocheck).
+// keyboard) and its stdout read here (support/echo_server.hpp). Clients are the echo checker's
+// (tools/echocheck).
 //
 // "One line per pass" is seen from outside in one way that does not depend on timing: the
 // server is stopped (SIGSTOP) while one client sends a batch of lines, ending in half a line,
@@ -10,123 +11,37 @@
 // serves one line and goes back to select answers the single line at once. A server that serves
 // the batch to the end reaches the half line and waits in it for good (it never comes until the
 // single line's echo has), so the single line gets no echo: no race decides either outcome.
-#include "exercise.hpp"
+#include "echo_server.hpp"
 
-#include <linux/sockios.h>
-#include <sys/ioctl.h>
-
-#include <echocheck/checker.hpp>
-#include <echocheck/proc.hpp>
+#include <algorithm>
 
 namespace {
 
 using echo_check::clock;
+using exercise::echo_server;
 using exercise::expect;
+using exercise::secs;
+using exercise::unacknowledged;
 using exercise::verdict;
 
-constexpr exercise::millis patience{4000};     // how long a client waits before "not served"
-constexpr exercise::millis event_limit{5000};  // the bound for what must happen (a connect, EOF)
+constexpr exercise::millis patience = echo_server::patience;
+constexpr exercise::millis event_limit = echo_server::event_limit;
 
-std::string secs(exercise::millis m) { return echo_check::human_seconds(m.count() / 1000.0); }
-
-// The student's server, started on port 0 with a pipe for its stdin; stopped (SIGTERM to its
-// group) when it goes out of scope.
-class server {
- public:
-  server() : proc_({exercise::program("echoservers"), "0"}, options()) {
-    port_ = proc_.wait_for_port(event_limit);
-    if (port_ > 0) ep_ = echo_check::resolve("127.0.0.1", std::to_string(port_));
-  }
-  // False, with a verdict, when it did not say where it listens.
-  bool started() {
-    return expect(port_ > 0, "echoservers 0 did not print \"listening on port N\" within " +
-                                 secs(event_limit) +
-                                 (proc_.exited() ? " (it " + proc_.how_it_ended() + ")" : ""));
-  }
-  pid_t pid() const { return proc_.pid(); }
-  const echo_check::endpoint& endpoint() const { return ep_; }
-  csapp::unique_fd connect() { return echo_check::connect_within(ep_, event_limit); }
-  echo_check::child_process& process() { return proc_; }
-
-  // Types a line on its stdin (the figure's keyboard).
-  void type(const std::string& line) { csapp::writen(proc_.stdin_fd(), line.data(), line.size()); }
-
-  echo_check::check_options checker_options() const {
-    echo_check::check_options o;
-    o.patience = patience;
-    o.event_limit = event_limit;
-    o.pid = proc_.pid();
-    return o;
-  }
-
- private:
-  static echo_check::spawn_options options() {
-    echo_check::stop_children_on_signals();  // the grader's SIGTERM at its limit ends it too
-    echo_check::spawn_options o;
-    o.with_stdin = true;
-    return o;
-  }
-  echo_check::child_process proc_;
-  int port_ = 0;
-  echo_check::endpoint ep_;
-};
-
-// Runs one of the echo checker's scenarios; false, with its verdict, when it found a flaw.
-bool scenario(server& s, const std::string& name) {
-  echo_check::checker c(s.endpoint(), s.checker_options());
-  const auto findings = c.run({name});
-  return expect(!findings.empty() && findings[0].passed,
-                findings.empty() ? "the " + name + " scenario did not run" : findings[0].verdict);
-}
-
-// A check's body, with a server that stops answering (a refused connect, ...) as its verdict.
+// A check's body, with the server started with a pipe for its stdin (support/echo_server.hpp).
 template <class Body>
 void with_server(Body body) {
-  server s;
-  if (!s.started()) return;
-  try {
-    body(s);
-  } catch (const std::system_error& e) {
-    verdict(std::string("the server stopped answering: ") + e.what() +
-            (s.process().exited() ? " (it " + s.process().how_it_ended() + ")" : ""));
-  }
+  exercise::echo_server_options options;
+  options.with_stdin = true;
+  exercise::with_echo_server(options, body);
 }
 
 std::string lines_text(long long n) { return echo_check::plural(n, "line", "lines"); }
 
 long long count_lines(const std::string& s) { return std::count(s.begin(), s.end(), '\n'); }
 
-// Bytes this socket has sent that the other side has not yet acknowledged (received).
-int unacknowledged(int fd) {
-  int n = 0;
-  return ::ioctl(fd, SIOCOUTQ, &n) == 0 ? n : -1;
-}
-
-// Keeps the server stopped (SIGSTOP) for its lifetime; SIGCONT however the check ends.
-class paused {
- public:
-  explicit paused(pid_t pid) : pid_(pid) {
-    ::kill(pid_, SIGSTOP);
-    stopped_ =
-        exercise::wait_until([&] { return echo_check::process_state(pid_) == 'T'; }, event_limit);
-  }
-  ~paused() { resume(); }
-  paused(const paused&) = delete;
-  paused& operator=(const paused&) = delete;
-  bool stopped() const { return stopped_; }
-  void resume() {
-    if (pid_ > 0) ::kill(pid_, SIGCONT);
-    pid_ = -1;
-  }
-
- private:
-  pid_t pid_;
-  bool stopped_ = false;
-};
-
 // One round of the batch-against-one-line check: `batcher` sends `count` lines and half of
 // another in one write, `single` sends one line, both while the server is stopped.
-bool batch_round(server& s, int batcher, const std::string& bname, int single,
+bool batch_round(echo_server& s, int batcher, const std::string& bname, int single,
                  const std::string& sname) {
   constexpr int count = 1000;
   std::string batch;
@@ -146,7 +61,7 @@ bool batch_round(server& s, int batcher, const std::string& bname, int single,
               secs(event_limit) + ": an idle server should be waiting in select, not looping"))
     return false;
   {
-    paused stop(s.pid());
+    exercise::paused stop(s.pid());
     REQUIRE_MESSAGE(stop.stopped(), "the server could not be stopped with SIGSTOP");
     echo_check::send_all(batcher, batch + half);  // well within what the kernel buffers
     echo_check::send_all(single, one);
@@ -187,11 +102,11 @@ bool batch_round(server& s, int batcher, const std::string& bname, int single,
 }  // namespace
 
 TEST_CASE("[2] echoes lines byte for byte, and closes when the client does") {
-  with_server([](server& s) { scenario(s, "echo"); });
+  with_server([](echo_server& s) { exercise::scenarios(s, {"echo"}); });
 }
 
 TEST_CASE("[3] lines sent together all come back, without the client sending more") {
-  with_server([](server& s) {
+  with_server([](echo_server& s) {
     csapp::unique_fd c = s.connect();
     constexpr int count = 200;
     std::string batch;
@@ -253,7 +168,7 @@ TEST_CASE("[3] lines sent together all come back, without the client sending mor
 }
 
 TEST_CASE("[2] serves a second and a third client while the first stays connected") {
-  with_server([](server& s) {
+  with_server([](echo_server& s) {
     std::vector<csapp::unique_fd> clients;
     for (int i = 1; i <= 3; ++i) {
       clients.push_back(s.connect());
@@ -282,7 +197,7 @@ TEST_CASE("[2] serves a second and a third client while the first stays connecte
 }
 
 TEST_CASE("[2] answers a command typed on stdin while clients are connected") {
-  with_server([](server& s) {
+  with_server([](echo_server& s) {
     s.type("before any client\n");
     auto answer = s.process().read_line(patience);
     if (!expect(answer == std::optional<std::string>("before any client"),
@@ -320,7 +235,7 @@ TEST_CASE("[2] answers a command typed on stdin while clients are connected") {
 }
 
 TEST_CASE("[3] one line per pass: a batch of 1000 lines does not hold up another client's line") {
-  with_server([](server& s) {
+  with_server([](echo_server& s) {
     csapp::unique_fd a = s.connect();
     if (!expect(echo_check::round_trip(a.get(), "hello from A\n", clock::now() + patience),
                 "a single client got no echo within " + secs(patience)))
@@ -337,8 +252,8 @@ TEST_CASE("[3] one line per pass: a batch of 1000 lines does not hold up another
 }
 
 TEST_CASE("[1] survives clients that reset or leave early, and stops at SIGTERM") {
-  with_server([](server& s) {
-    if (!scenario(s, "bad-clients")) return;
+  with_server([](echo_server& s) {
+    if (!exercise::scenarios(s, {"bad-clients"})) return;
     const auto stopped = s.process().stop(event_limit);
     expect(stopped.clean, "sent SIGTERM, the server " + stopped.how);
   });

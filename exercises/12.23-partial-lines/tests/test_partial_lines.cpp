@@ -1,7 +1,8 @@
 // Problem 12.23's checks: the event-driven echo server, safe from a client that sends half a
 // line.
 //
-// The server runs as the grader's child, on port 0. Clients are the echo checker's
+// The server runs as the grader's child, on port 0, its stderr in a log whose last line a
+// verdict quotes when the server ends (support/echo_server.hpp). Clients are the echo checker's
 // (tools/echocheck).
 //
 // Whether the server has read a client's bytes is not guessed from time: the kernel says it.
@@ -9,152 +10,37 @@
 // (SIOCOUTQ), and the server has read them when its end of the connection has nothing queued
 // (the receive queue in /proc/net/tcp6 or /proc/net/tcp). So "the next byte arrives in a read of
 // its own" and "the server has seen half a line" are events to wait for, with a bound.
-#include "exercise.hpp"
+#include "echo_server.hpp"
 
-#include <arpa/inet.h>
-#include <linux/sockios.h>
 #include <poll.h>
-#include <sys/ioctl.h>
 
 #include <algorithm>
 #include <random>
 
-#include <echocheck/checker.hpp>
-#include <echocheck/proc.hpp>
-
 namespace {
 
 using echo_check::clock;
+using exercise::echo_server;
 using exercise::expect;
+using exercise::secs;
+using exercise::unacknowledged;
 using exercise::verdict;
 
-constexpr exercise::millis patience{4000};     // how long a client waits before "not served"
-constexpr exercise::millis event_limit{5000};  // the bound for what must happen (a connect, EOF)
+constexpr exercise::millis patience = echo_server::patience;
+constexpr exercise::millis event_limit = echo_server::event_limit;
 
-std::string secs(exercise::millis m) { return echo_check::human_seconds(m.count() / 1000.0); }
-
-// The student's server, started on port 0, its stderr (and stdout after the port) in a log;
-// stopped (SIGTERM to its group) when it goes out of scope.
-class server {
- public:
-  server() : proc_({exercise::program("echoservers"), "0"}, options(log_)) {
-    port_ = proc_.wait_for_port(event_limit);
-    if (port_ > 0) ep_ = echo_check::resolve("127.0.0.1", std::to_string(port_));
-  }
-  ~server() { ::unlink(log_.c_str()); }
-  server(const server&) = delete;
-  server& operator=(const server&) = delete;
-  // False, with a verdict, when it did not say where it listens.
-  bool started() {
-    return expect(port_ > 0, "echoservers 0 did not print \"listening on port N\" within " +
-                                 secs(event_limit) + gone());
-  }
-  int port() const { return port_; }
-  pid_t pid() const { return proc_.pid(); }
-  const echo_check::endpoint& endpoint() const { return ep_; }
-  csapp::unique_fd connect() { return echo_check::connect_within(ep_, event_limit); }
-  echo_check::child_process& process() { return proc_; }
-  // " (the server exited with status 1; its last words: ...)" once it has ended, else "".
-  std::string gone() {
-    if (!proc_.exited()) return "";
-    const auto said = proc_.log_lines();
-    return " (the server " + proc_.how_it_ended() +
-           (said.empty() ? "" : "; its last words: \"" + said.back() + "\"") + ")";
-  }
-
-  echo_check::check_options checker_options() const {
-    echo_check::check_options o;
-    o.patience = patience;
-    o.event_limit = event_limit;
-    o.pid = proc_.pid();
-    return o;
-  }
-
- private:
-  static std::string make_log() {
-    char path[] = "/tmp/csapp-12.23-XXXXXX";
-    const int fd = ::mkstemp(path);
-    REQUIRE(fd >= 0);
-    ::close(fd);
-    return path;
-  }
-  static echo_check::spawn_options options(const std::string& log) {
-    echo_check::stop_children_on_signals();  // the grader's SIGTERM at its limit ends it too
-    echo_check::spawn_options o;
-    o.log_path = log;
-    return o;
-  }
-  std::string log_ = make_log();  // before proc_: it is made first
-  echo_check::child_process proc_;
-  int port_ = 0;
-  echo_check::endpoint ep_;
-};
-
-// Runs echo checker scenarios; false, with the first flaw's verdict, when one found a flaw.
-bool scenarios(server& s, const std::vector<std::string>& names) {
-  echo_check::checker c(s.endpoint(), s.checker_options());
-  for (const auto& f : c.run(names))
-    if (!expect(f.passed, f.verdict)) return false;
-  return true;
-}
-
-// A check's body, with a server that stops answering (a refused connect, ...) as its verdict.
+// A check's body, with the server started with its stderr in a log (support/echo_server.hpp).
 template <class Body>
 void with_server(Body body) {
-  server s;
-  if (!s.started()) return;
-  try {
-    body(s);
-  } catch (const std::system_error& e) {
-    verdict(std::string("the server stopped answering: ") + e.what() + s.gone());
-  }
-}
-
-// Bytes this socket has sent that the other side has not yet acknowledged (received).
-int unacknowledged(int fd) {
-  int n = 0;
-  return ::ioctl(fd, SIOCOUTQ, &n) == 0 ? n : -1;
-}
-
-// The receive queue of the server's end of the connection whose client end is `client_fd`:
-// bytes the client sent that the server has not read. -1 when the connection is not found.
-long server_unread(int server_port, int client_fd) {
-  sockaddr_storage a{};
-  socklen_t len = sizeof a;
-  if (::getsockname(client_fd, reinterpret_cast<sockaddr*>(&a), &len) < 0) return -1;
-  const int client_port =
-      ntohs(a.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&a)->sin6_port
-                                    : reinterpret_cast<sockaddr_in*>(&a)->sin_port);
-  auto port_of = [](const std::string& address) {  // "0100007F:1F90": the port is hex
-    return std::stoi(address.substr(address.rfind(':') + 1), nullptr, 16);
-  };
-  for (const char* path : {"/proc/net/tcp6", "/proc/net/tcp"}) {
-    std::ifstream in(path);
-    std::string line;
-    std::getline(in, line);  // the header
-    while (std::getline(in, line)) {
-      std::istringstream fields(line);
-      std::string slot, local, remote, state, queues;
-      if (!(fields >> slot >> local >> remote >> state >> queues)) continue;
-      if (port_of(local) != server_port || port_of(remote) != client_port) continue;
-      if (state == "06") continue;  // TIME_WAIT: an earlier connection's ghost
-      return std::stol(queues.substr(queues.find(':') + 1), nullptr, 16);  // tx_queue:rx_queue
-    }
-  }
-  return -1;
-}
-
-// Waits (at most `limit`) until the server has read every byte this client sent.
-bool server_read_all(server& s, int client_fd, exercise::millis limit = patience) {
-  return exercise::wait_until(
-      [&] { return unacknowledged(client_fd) == 0 && server_unread(s.port(), client_fd) == 0; },
-      limit);
+  exercise::echo_server_options options;
+  options.log = true;
+  exercise::with_echo_server(options, body);
 }
 
 // Sends `text` and waits until the server has read it.
-bool send_and_wait_read(server& s, int fd, const std::string& text,
+bool send_and_wait_read(echo_server& s, int fd, const std::string& text,
                         exercise::millis limit = patience) {
-  return echo_check::send_all(fd, text) && server_read_all(s, fd, limit);
+  return echo_check::send_all(fd, text) && s.has_read_all(fd, limit);
 }
 
 // A line as a verdict shows it: in quotes, newlines and NULs visible, long ones cut.
@@ -175,7 +61,7 @@ std::string exchange(int fd, const std::string& line, exercise::millis limit = p
 
 // Why the server did not read what a client sent: it ended, it sleeps (waiting in a read for
 // someone else?) or it runs (looping over bytes it leaves in the socket?).
-std::string not_read_note(server& s) {
+std::string not_read_note(echo_server& s) {
   if (const std::string gone = s.gone(); !gone.empty()) return gone;
   switch (echo_check::process_state(s.pid())) {
     case 'S':
@@ -190,11 +76,11 @@ std::string not_read_note(server& s) {
 }  // namespace
 
 TEST_CASE("[2] echoes lines byte for byte, pipelined or split, and closes when the client does") {
-  with_server([](server& s) { scenarios(s, {"echo", "pipelined"}); });
+  with_server([](echo_server& s) { exercise::scenarios(s, {"echo", "pipelined"}); });
 }
 
 TEST_CASE("[3] a client that sends half a line holds up nobody, and gets its line back whole") {
-  with_server([](server& s) {
+  with_server([](echo_server& s) {
     csapp::unique_fd slow = s.connect();
     const std::string hello = exchange(slow.get(), "hello\n");
     if (!expect(hello == "hello\n",
@@ -257,7 +143,7 @@ TEST_CASE("[3] a client that sends half a line holds up nobody, and gets its lin
 
 TEST_CASE(
     "[2] lines that arrive one byte at a time, from two clients taking turns, come back exact") {
-  with_server([](server& s) {
+  with_server([](echo_server& s) {
     csapp::unique_fd x = s.connect(), y = s.connect();
     // Letters from X; digits, spaces and NUL bytes from Y: a mix-up shows in what comes back.
     const std::string lx = "x says the quick brown fox jumps\n";
@@ -300,7 +186,7 @@ TEST_CASE(
 }
 
 TEST_CASE("[1] a line is echoed once it is whole, not piece by piece") {
-  with_server([](server& s) {
+  with_server([](echo_server& s) {
     csapp::unique_fd slow = s.connect(), other = s.connect();
     if (!expect(send_and_wait_read(s, slow.get(), "half a li"),
                 "the server did not read half a line a client sent within " + secs(patience) +
@@ -328,7 +214,7 @@ TEST_CASE("[1] a line is echoed once it is whole, not piece by piece") {
 }
 
 TEST_CASE("[1] waits in select, not in a loop, while a client holds half a line") {
-  with_server([](server& s) {
+  with_server([](echo_server& s) {
     csapp::unique_fd slow = s.connect();
     echo_check::send_all(slow.get(), "half a li");
     exercise::wait_until([&] { return unacknowledged(slow.get()) == 0; });  // it has arrived
@@ -354,7 +240,7 @@ TEST_CASE("[1] waits in select, not in a loop, while a client holds half a line"
 }
 
 TEST_CASE("[2] many clients, lines cut into random pieces and interleaved, all come back exact") {
-  with_server([](server& s) {
+  with_server([](echo_server& s) {
     constexpr int count = 16;
     std::mt19937 rng(1223);
     struct client {
@@ -422,8 +308,8 @@ TEST_CASE("[2] many clients, lines cut into random pieces and interleaved, all c
 }
 
 TEST_CASE("[1] survives clients that reset or leave early, and stops at SIGTERM") {
-  with_server([](server& s) {
-    if (!scenarios(s, {"bad-clients"})) return;
+  with_server([](echo_server& s) {
+    if (!exercise::scenarios(s, {"bad-clients"})) return;
     const auto stopped = s.process().stop(event_limit);
     expect(stopped.clean, "sent SIGTERM, the server " + stopped.how);
   });

@@ -21,7 +21,6 @@
 #include "gethostbyname_ts.h"
 
 #include <arpa/inet.h>
-#include <dlfcn.h>
 #include <malloc.h>
 #include <netdb.h>
 #include <pthread.h>
@@ -266,23 +265,9 @@ void on_release() {
   }
 }
 
-// The C library's function behind one of ours, found once (no static local: its guard may
-// itself lock, and these are the locking functions).
-template <class Function>
-Function next(const char* name, std::atomic<void*>& cache) {
-  void* p = cache.load(std::memory_order_acquire);
-  if (p == nullptr) {
-    p = ::dlsym(RTLD_NEXT, name);
-    if (p == nullptr) {
-      std::fprintf(stderr, "test_gethostbyname_ts: no %s to pass calls on to\n", name);
-      std::abort();
-    }
-    cache.store(p, std::memory_order_release);
-  }
-  return reinterpret_cast<Function>(p);
-}
-std::atomic<void*> real_sem_post{nullptr};
-std::atomic<void*> real_mutex_unlock{nullptr};
+// The C library's sem_post and pthread_mutex_unlock, which ours pass calls on to.
+exercise::real_function<int(sem_t*)> real_sem_post{"sem_post"};
+exercise::real_function<int(pthread_mutex_t*)> real_mutex_unlock{"pthread_mutex_unlock"};
 }  // namespace fake
 
 }  // namespace
@@ -306,12 +291,12 @@ extern "C" struct hostent* gethostbyname(const char* name) {
 
 extern "C" int sem_post(sem_t* sem) noexcept {
   fake::on_release();
-  return fake::next<int (*)(sem_t*)>("sem_post", fake::real_sem_post)(sem);
+  return fake::real_sem_post(sem);
 }
 
 extern "C" int pthread_mutex_unlock(pthread_mutex_t* mutex) noexcept {
   fake::on_release();
-  return fake::next<int (*)(pthread_mutex_t*)>("pthread_mutex_unlock", fake::real_mutex_unlock)(mutex);
+  return fake::real_mutex_unlock(mutex);
 }
 
 namespace {

@@ -19,7 +19,6 @@
 #include "exercise.hpp"
 #include "matmul.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
 
 #include <algorithm>
@@ -105,24 +104,11 @@ worker* find(pthread_t tid) {
   return nullptr;
 }
 
-// The C library's function behind one of ours, found once.
-template <class Function>
-Function next(const char* name, std::atomic<void*>& cache) {
-  void* p = cache.load(std::memory_order_acquire);
-  if (p == nullptr) {
-    p = ::dlsym(RTLD_NEXT, name);
-    if (p == nullptr) {
-      std::fprintf(stderr, "test_matmul: no %s to pass calls on to\n", name);
-      std::abort();
-    }
-    cache.store(p, std::memory_order_release);
-  }
-  return reinterpret_cast<Function>(p);
-}
-std::atomic<void*> real_create{nullptr}, real_join{nullptr}, real_detach{nullptr};
-using create_fn = int (*)(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*);
-using join_fn = int (*)(pthread_t, void**);
-using detach_fn = int (*)(pthread_t);
+// The C library's functions behind ours.
+exercise::real_function<int(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*)>
+    real_create{"pthread_create"};
+exercise::real_function<int(pthread_t, void**)> real_join{"pthread_join"};
+exercise::real_function<int(pthread_t)> real_detach{"pthread_detach"};
 
 }  // namespace watch
 
@@ -130,13 +116,12 @@ using detach_fn = int (*)(pthread_t);
 
 extern "C" int pthread_create(pthread_t* tid, const pthread_attr_t* attr, void* (*routine)(void*),
                               void* arg) noexcept {
-  const auto create = watch::next<watch::create_fn>("pthread_create", watch::real_create);
-  if (!watch::on.load()) return create(tid, attr, routine, arg);
+  if (!watch::on.load()) return watch::real_create(tid, attr, routine, arg);
   auto w = std::make_unique<watch::worker>();
   w->routine = routine;
   w->arg = arg;
   w->index = static_cast<int>(watch::workers.size());
-  const int rc = create(tid, attr, watch::gated_start, w.get());
+  const int rc = watch::real_create(tid, attr, watch::gated_start, w.get());
   if (rc == 0) {
     w->tid = *tid;
     watch::workers.push_back(std::move(w));
@@ -145,21 +130,20 @@ extern "C" int pthread_create(pthread_t* tid, const pthread_attr_t* attr, void* 
 }
 
 extern "C" int pthread_join(pthread_t tid, void** result) {
-  const auto join = watch::next<watch::join_fn>("pthread_join", watch::real_join);
   watch::worker* w = watch::on.load() ? watch::find(tid) : nullptr;
   if (w == nullptr || w->go.load()) {
-    const int rc = join(tid, result);
+    const int rc = watch::real_join(tid, result);
     if (rc == 0 && w) w->joined = true;
     return rc;
   }
   int rc = 0;
-  watch::turn(w, [&] { rc = join(tid, result); });
+  watch::turn(w, [&] { rc = watch::real_join(tid, result); });
   if (rc == 0) w->joined = true;
   return rc;
 }
 
 extern "C" int pthread_detach(pthread_t tid) noexcept {
-  const int rc = watch::next<watch::detach_fn>("pthread_detach", watch::real_detach)(tid);
+  const int rc = watch::real_detach(tid);
   if (watch::worker* w = watch::on.load() ? watch::find(tid) : nullptr; w && rc == 0) w->detached = true;
   return rc;
 }
@@ -225,7 +209,7 @@ outcome run(const shape& s) {
     if (w->joined) continue;
     watch::turn(w.get(), [&] {
       if (!w->detached)
-        watch::next<watch::join_fn>("pthread_join", watch::real_join)(w->tid, nullptr);
+        watch::real_join(w->tid, nullptr);
       else
         exercise::wait_until([&] { return w->finished.load(); }, 10s);
     });
