@@ -267,3 +267,23 @@ TEST_CASE("exercises.grader: bad input is named, with exit status 2") {
   CHECK(r.exited_with(2));
   CHECK(r.out.find("cannot grade: missing file /tmp/sub/0.0-fixture/hello.cpp") != std::string::npos);
 }
+
+TEST_CASE("exercises.readme: the list in exercises/README.md is the table's list") {
+  // The table (exercises/CMakeLists.txt) is the one list; the README's must not drift from it.
+  const std::string readme = slurp(std::string(EXERCISES_SOURCE) + "/README.md");
+  std::vector<std::string> ids;  // the first field of each line of the build's manifest
+  std::istringstream manifest(slurp(std::string(EXERCISES_BUILD) + "/manifest.tsv"));
+  for (std::string line; std::getline(manifest, line);)
+    if (!line.empty()) ids.push_back(line.substr(0, line.find('\t')));
+  REQUIRE(ids.size() >= 12);
+  for (const auto& id : ids) {
+    std::string folder;
+    for (const auto& name : entries(EXERCISES_SOURCE))
+      if (name.rfind(id + "-", 0) == 0) folder = name;
+    CAPTURE(id);
+    CHECK(readme.find("| " + id + " | [" + folder + "](" + folder + "/) |") != std::string::npos);
+  }
+  std::size_t rows = 0;
+  for (auto at = readme.find("\n| 12."); at != std::string::npos; at = readme.find("\n| 12.", at + 1)) ++rows;
+  CHECK(rows == ids.size());
+}
