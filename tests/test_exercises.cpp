@@ -46,7 +46,8 @@ std::vector<std::string> entries(const std::string& dir) {
 }
 
 // The text after `marker` on the line that holds it, in any file of `dir` (or in `file`).
-std::string marked(const std::string& text, const std::string& marker, const std::string& end = "\n") {
+std::string marked(const std::string& text, const std::string& marker,
+                   const std::string& end = "\n") {
   const auto at = text.find(marker);
   if (at == std::string::npos) return "";
   const auto from = at + marker.size();
@@ -95,9 +96,10 @@ void prove(const std::string& id) {
   // rather than compute. Their results are judged here, in this thread, one by one.
   std::vector<std::future<exercise::run_result>> runs;
   for (std::size_t i = 0; i < variants.size(); ++i) {
-    runs.push_back(std::async(std::launch::deferred, run_grader,
-                              std::vector<std::string>{"--manifest", manifests + "/" + variants[i], "--json"},
-                              std::chrono::minutes(4)));
+    runs.push_back(
+        std::async(std::launch::deferred, run_grader,
+                   std::vector<std::string>{"--manifest", manifests + "/" + variants[i], "--json"},
+                   std::chrono::minutes(4)));
   }
   std::vector<exercise::run_result> results(variants.size());
   for (std::size_t i = 0; i < variants.size(); i += 2) {
@@ -129,7 +131,8 @@ void prove(const std::string& id) {
     std::string expected;
     if (variant == "starter") {
       expected = marked(slurp(folder + "/README.md"), "<!-- starter-verdict: ", " -->");
-      REQUIRE_MESSAGE(!expected.empty(), folder << "/README.md has no <!-- starter-verdict: ... --> line");
+      REQUIRE_MESSAGE(!expected.empty(),
+                      folder << "/README.md has no <!-- starter-verdict: ... --> line");
     } else {
       ++wrongs;
       const std::string dir = std::string(EXERCISES_SOURCE) + "/solutions/" + id + "/" + variant;
@@ -143,9 +146,12 @@ void prove(const std::string& id) {
     CHECK_MESSAGE(verdicts.find(expected) != std::string::npos,
                   variant << " lost points, but not with the verdict it names");
   }
-  CHECK_MESSAGE(std::count(variants.begin(), variants.end(), "starter.tsv") == 1, "no starter for " << id);
-  CHECK_MESSAGE(std::count(variants.begin(), variants.end(), "solution.tsv") == 1, "no reference solution for " << id);
-  CHECK_MESSAGE(wrongs >= 2, id << " has " << wrongs << " typical wrong solutions; every problem needs two or more");
+  CHECK_MESSAGE(std::count(variants.begin(), variants.end(), "starter.tsv") == 1,
+                "no starter for " << id);
+  CHECK_MESSAGE(std::count(variants.begin(), variants.end(), "solution.tsv") == 1,
+                "no reference solution for " << id);
+  CHECK_MESSAGE(wrongs >= 2, id << " has " << wrongs
+                                << " typical wrong solutions; every problem needs two or more");
 }
 
 // A manifest for the fixture: its checks hang at a 2 s limit.
@@ -155,13 +161,16 @@ std::string fixture_manifest(const std::string& missing = "") {
   REQUIRE(fd >= 0);
   ::close(fd);
   std::ofstream out(path);
-  out << "0.0\tfixture\tthe grader's own fixture\t\t" << GRADER_FIXTURE << "\t/tmp\t2\t" << missing << "\n";
+  out << "0.0\tfixture\tthe grader's own fixture\t\t" << GRADER_FIXTURE << "\t/tmp\t2\t" << missing
+      << "\n";
   return path;
 }
 
 }  // namespace
 
-TEST_CASE("exercises.proof: starters lose points, references score full marks, wrong solutions are caught") {
+TEST_CASE(
+    "exercises.proof: starters lose points, references score full marks, wrong solutions are "
+    "caught") {
   const char* one = std::getenv("EXERCISE_PROOF");
   std::vector<std::string> ids;
   if (one) {
@@ -192,7 +201,8 @@ TEST_CASE("exercises.grader: points, verdicts, a hang and a crash, each in words
   CHECK(mistake["status"].s == "fail");
   CHECK(mistake["score"].n == 0);
   REQUIRE(mistake["verdicts"].items.size() == 1);
-  CHECK(mistake["verdicts"].items[0].s == "the parent never closes connfd: 3 descriptors before, 103 after");
+  CHECK(mistake["verdicts"].items[0].s ==
+        "the parent never closes connfd: 3 descriptors before, 103 after");
   const json& hang = *by_name.at("hangs");
   CHECK(hang["status"].s == "timeout");
   CHECK(hang["verdicts"].items.at(0).s.find("did not finish within 2 s") != std::string::npos);
@@ -220,7 +230,8 @@ TEST_CASE("exercises.gradescope: results.json has Gradescope's shape") {
   const int fd = ::mkstemp(path);
   REQUIRE(fd >= 0);
   ::close(fd);
-  const auto r = exercise::run({GRADE_JUDGE, "--manifest", manifest, "--gradescope", path}, std::chrono::minutes(1));
+  const auto r = exercise::run({GRADE_JUDGE, "--manifest", manifest, "--gradescope", path},
+                               std::chrono::minutes(1));
   ::unlink(manifest.c_str());
   CHECK(r.exited_with(1));
   const json results = json::parse(slurp(path));
@@ -265,7 +276,8 @@ TEST_CASE("exercises.grader: bad input is named, with exit status 2") {
   const auto r = exercise::run({GRADE_JUDGE, "--manifest", missing}, std::chrono::minutes(1));
   ::unlink(missing.c_str());
   CHECK(r.exited_with(2));
-  CHECK(r.out.find("cannot grade: missing file /tmp/sub/0.0-fixture/hello.cpp") != std::string::npos);
+  CHECK(r.out.find("cannot grade: missing file /tmp/sub/0.0-fixture/hello.cpp") !=
+        std::string::npos);
 }
 
 TEST_CASE("exercises.readme: the list in exercises/README.md is the table's list") {
@@ -284,6 +296,8 @@ TEST_CASE("exercises.readme: the list in exercises/README.md is the table's list
     CHECK(readme.find("| " + id + " | [" + folder + "](" + folder + "/) |") != std::string::npos);
   }
   std::size_t rows = 0;
-  for (auto at = readme.find("\n| 12."); at != std::string::npos; at = readme.find("\n| 12.", at + 1)) ++rows;
+  for (auto at = readme.find("\n| 12."); at != std::string::npos;
+       at = readme.find("\n| 12.", at + 1))
+    ++rows;
   CHECK(rows == ids.size());
 }

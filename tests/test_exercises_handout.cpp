@@ -21,12 +21,15 @@ void write(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("exercises.handout: unpacked in an empty folder, it grades a starter (fails) and a solution (passes)") {
+TEST_CASE(
+    "exercises.handout: unpacked in an empty folder, it grades a starter (fails) and a solution "
+    "(passes)") {
   char dir[] = "/tmp/csapp-handout-XXXXXX";
   REQUIRE(::mkdtemp(dir) != nullptr);
   const std::string root = dir;
-  const auto unpacked = exercise::run({CMAKE_COMMAND, "-E", "chdir", root, CMAKE_COMMAND, "-E", "tar", "xzf", HANDOUT},
-                                      std::chrono::minutes(1));
+  const auto unpacked = exercise::run(
+      {CMAKE_COMMAND, "-E", "chdir", root, CMAKE_COMMAND, "-E", "tar", "xzf", HANDOUT},
+      std::chrono::minutes(1));
   REQUIRE_MESSAGE(unpacked.exited_with(0), unpacked.err);
   const std::string kit = root + "/" + HANDOUT_NAME;
   REQUIRE(exists(kit + "/grade"));
@@ -47,7 +50,8 @@ TEST_CASE("exercises.handout: unpacked in an empty folder, it grades a starter (
 
   // A reference solution, copied in: full marks, exit 0.
   const auto copied = exercise::run(
-      {CMAKE_COMMAND, "-E", "copy", std::string(EXERCISES_SOURCE) + "/solutions/12.16/hello.cpp", kit + "/12.16-hello/"},
+      {CMAKE_COMMAND, "-E", "copy", std::string(EXERCISES_SOURCE) + "/solutions/12.16/hello.cpp",
+       kit + "/12.16-hello/"},
       std::chrono::minutes(1));
   REQUIRE(copied.exited_with(0));
   const auto solved = exercise::run({grade, "12.16"}, std::chrono::minutes(4));
@@ -56,7 +60,8 @@ TEST_CASE("exercises.handout: unpacked in an empty folder, it grades a starter (
   CHECK(solved.out.find("total 10/10") != std::string::npos);
 
   // A submission that does not compile: exit 2, and the compiler's own words.
-  write(kit + "/12.16-hello/hello.cpp", "#include \"csapp.h\"\nint main() { return undeclared_name; }\n");
+  write(kit + "/12.16-hello/hello.cpp",
+        "#include \"csapp.h\"\nint main() { return undeclared_name; }\n");
   const auto broken = exercise::run({grade, "12.16"}, std::chrono::minutes(4));
   CAPTURE(broken.out);
   CHECK(broken.exited_with(2));
@@ -65,7 +70,8 @@ TEST_CASE("exercises.handout: unpacked in an empty folder, it grades a starter (
 
   // Grading a copy elsewhere (--dir), with a file missing.
   const std::string other = root + "/elsewhere";
-  REQUIRE(exercise::run({CMAKE_COMMAND, "-E", "make_directory", other + "/12.16-hello"}, std::chrono::minutes(1))
+  REQUIRE(exercise::run({CMAKE_COMMAND, "-E", "make_directory", other + "/12.16-hello"},
+                        std::chrono::minutes(1))
               .exited_with(0));
   const auto missing = exercise::run({grade, "12.16", "--dir", other}, std::chrono::minutes(4));
   CHECK(missing.exited_with(2));

@@ -132,8 +132,8 @@ std::vector<problem> read_manifest(const std::string& path) {
 
 // A program run to its end, or stopped at the limit.
 struct run_output {
-  std::string out;           // stdout and stderr, stderr last
-  std::optional<int> status; // wait status; nothing when it was stopped at the limit
+  std::string out;            // stdout and stderr, stderr last
+  std::optional<int> status;  // wait status; nothing when it was stopped at the limit
 };
 
 run_output run(const std::vector<std::string>& argv, millis limit) {
@@ -148,8 +148,8 @@ run_output run(const std::vector<std::string>& argv, millis limit) {
     echo_check::child_process child(argv, options);
     const auto deadline = std::chrono::steady_clock::now() + limit;
     result.out = child.read_rest(limit);
-    result.status =
-        child.wait_exit(std::chrono::duration_cast<millis>(deadline - std::chrono::steady_clock::now()));
+    result.status = child.wait_exit(
+        std::chrono::duration_cast<millis>(deadline - std::chrono::steady_clock::now()));
     child.stop(1s);  // what is left of its group, also after a timeout
     for (const auto& line : child.log_lines(std::size_t{256} * 1024)) result.out += line + "\n";
   }
@@ -159,14 +159,22 @@ run_output run(const std::vector<std::string>& argv, millis limit) {
 
 std::string signal_name(int sig) {
   switch (sig) {
-    case SIGSEGV: return "SIGSEGV (a bad memory access)";
-    case SIGABRT: return "SIGABRT (abort: a failed assertion, a double free, a sanitizer)";
-    case SIGBUS: return "SIGBUS (a bad memory access)";
-    case SIGFPE: return "SIGFPE (an arithmetic error)";
-    case SIGILL: return "SIGILL (an illegal instruction)";
-    case SIGPIPE: return "SIGPIPE (it wrote to a connection or pipe nobody reads)";
-    case SIGKILL: return "SIGKILL";
-    default: return "signal " + std::to_string(sig) + " (" + ::strsignal(sig) + ")";
+    case SIGSEGV:
+      return "SIGSEGV (a bad memory access)";
+    case SIGABRT:
+      return "SIGABRT (abort: a failed assertion, a double free, a sanitizer)";
+    case SIGBUS:
+      return "SIGBUS (a bad memory access)";
+    case SIGFPE:
+      return "SIGFPE (an arithmetic error)";
+    case SIGILL:
+      return "SIGILL (an illegal instruction)";
+    case SIGPIPE:
+      return "SIGPIPE (it wrote to a connection or pipe nobody reads)";
+    case SIGKILL:
+      return "SIGKILL";
+    default:
+      return "signal " + std::to_string(sig) + " (" + ::strsignal(sig) + ")";
   }
 }
 
@@ -183,8 +191,7 @@ std::vector<check_result> list_checks(const problem& p, std::string& error) {
     c.name = line.substr(close + 2);
     if (c.points > 0) checks.push_back(c);
   }
-  if (checks.empty())
-    error = "its tests list no checks:\n" + listing.out;
+  if (checks.empty()) error = "its tests list no checks:\n" + listing.out;
   return checks;
 }
 
@@ -213,8 +220,10 @@ void judge(const problem& p, check_result& c) {
                           "or never woken, a read that never returns)");
   } else if (WIFSIGNALED(*out.status)) {
     c.status = "crash";
-    c.verdicts.insert(c.verdicts.begin(), "crashed: killed by " + signal_name(WTERMSIG(*out.status)));
-  } else if (WEXITSTATUS(*out.status) == 0 && out.out.find("Status: SUCCESS") != std::string::npos) {
+    c.verdicts.insert(c.verdicts.begin(),
+                      "crashed: killed by " + signal_name(WTERMSIG(*out.status)));
+  } else if (WEXITSTATUS(*out.status) == 0 &&
+             out.out.find("Status: SUCCESS") != std::string::npos) {
     c.status = "pass";
     c.score = c.points;
     c.verdicts.clear();
@@ -223,7 +232,8 @@ void judge(const problem& p, check_result& c) {
     if (c.verdicts.empty()) {
       // No verdict: say what the test itself said (a sanitizer report, an exception).
       for (const auto& line : split(out.out, '\n'))
-        if (line.find("ERROR") != std::string::npos || line.find("Sanitizer") != std::string::npos ||
+        if (line.find("ERROR") != std::string::npos ||
+            line.find("Sanitizer") != std::string::npos ||
             line.find("exception") != std::string::npos) {
           c.verdicts.push_back(line);
           if (c.verdicts.size() == 3) break;
@@ -271,10 +281,14 @@ void print_text(const std::vector<problem_result>& results) {
       continue;
     }
     for (const auto& c : r.checks) {
-      const char* mark = c.status == "pass" ? "ok" : c.status == "timeout" ? "TIME" : c.status == "crash" ? "CRASH" : "FAIL";
+      const char* mark = c.status == "pass"      ? "ok"
+                         : c.status == "timeout" ? "TIME"
+                         : c.status == "crash"   ? "CRASH"
+                                                 : "FAIL";
       std::printf("  %-5s %2d/%-2d  %s\n", mark, c.score, c.points, c.name.c_str());
       for (const auto& v : c.verdicts)
-        std::printf("%s", echo_check::wrap(v, 14, 100).insert(0, 14, ' ').c_str()), std::printf("\n");
+        std::printf("%s", echo_check::wrap(v, 14, 100).insert(0, 14, ' ').c_str()),
+            std::printf("\n");
     }
     std::printf("  total %d/%d\n\n", r.score(), r.max_score());
     score += r.score();
@@ -310,7 +324,8 @@ std::string to_json(const std::vector<problem_result>& results) {
     }
     json += "]}";
   }
-  json += "],\"score\":" + std::to_string(score) + ",\"max_score\":" + std::to_string(max_score) + "}\n";
+  json += "],\"score\":" + std::to_string(score) + ",\"max_score\":" + std::to_string(max_score) +
+          "}\n";
   return json;
 }
 
@@ -322,8 +337,9 @@ std::string to_gradescope(const std::vector<problem_result>& results) {
   for (const auto& r : results) {
     const std::string prefix = r.what.id + " " + r.what.slug + ": ";
     if (r.status != "graded") {
-      tests += std::string(tests.empty() ? "" : ",") + "{\"name\":" +
-               json_string(prefix + "builds") + ",\"score\":0,\"max_score\":0,\"status\":\"failed\"" +
+      tests += std::string(tests.empty() ? "" : ",") +
+               "{\"name\":" + json_string(prefix + "builds") +
+               ",\"score\":0,\"max_score\":0,\"status\":\"failed\"" +
                ",\"output\":" + json_string(r.message) + "}";
       continue;
     }
@@ -332,7 +348,8 @@ std::string to_gradescope(const std::vector<problem_result>& results) {
       std::string output;
       for (const auto& v : c.verdicts) output += v + "\n";
       tests += std::string(tests.empty() ? "" : ",") + "{\"name\":" + json_string(prefix + c.name) +
-               ",\"score\":" + std::to_string(c.score) + ",\"max_score\":" + std::to_string(c.points) +
+               ",\"score\":" + std::to_string(c.score) +
+               ",\"max_score\":" + std::to_string(c.points) +
                ",\"status\":" + json_string(c.status == "pass" ? "passed" : "failed") +
                ",\"output\":" + json_string(output) + "}";
     }
@@ -372,17 +389,29 @@ int main(int argc, char** argv) try {
       if (i + 1 >= argc) usage_error(arg + " wants a value");
       return argv[++i];
     };
-    if (arg == "--dir") dir = value();
-    else if (arg == "--json") json = true;
-    else if (arg == "--gradescope") gradescope = value();
-    else if (arg == "--jobs") jobs = echo_check::cli::whole(arg, value(), 1, 64);
-    else if (arg == "--list") list = true;
-    else if (arg == "--manifest") manifest = value();      // prebuilt: judge only
-    else if (arg == "--build") build = value();            // from exercises/grade
-    else if (arg == "--exercises") exercises = value();    // from exercises/grade
-    else if (arg == "-h" || arg == "--help") { std::fputs(usage_text, stdout); return 0; }
-    else if (!arg.empty() && arg[0] == '-') usage_error("unknown option " + arg);
-    else wanted.push_back(arg);
+    if (arg == "--dir")
+      dir = value();
+    else if (arg == "--json")
+      json = true;
+    else if (arg == "--gradescope")
+      gradescope = value();
+    else if (arg == "--jobs")
+      jobs = echo_check::cli::whole(arg, value(), 1, 64);
+    else if (arg == "--list")
+      list = true;
+    else if (arg == "--manifest")
+      manifest = value();  // prebuilt: judge only
+    else if (arg == "--build")
+      build = value();  // from exercises/grade
+    else if (arg == "--exercises")
+      exercises = value();  // from exercises/grade
+    else if (arg == "-h" || arg == "--help") {
+      std::fputs(usage_text, stdout);
+      return 0;
+    } else if (!arg.empty() && arg[0] == '-')
+      usage_error("unknown option " + arg);
+    else
+      wanted.push_back(arg);
   }
   if (manifest.empty() == build.empty())
     usage_error("run it as exercises/grade (it is told --build), or with --manifest FILE");
@@ -396,8 +425,8 @@ int main(int argc, char** argv) try {
   // Building: point the build at the submission (its own folder, or --dir's), configure.
   if (!build.empty()) {
     const std::string source = dir.empty() ? exercises : dir;
-    const auto configured = run({"cmake", "-S", exercises, "-B", build,
-                                 "-DCSAPP_EXERCISE_SOURCE=" + source}, 300s);
+    const auto configured =
+        run({"cmake", "-S", exercises, "-B", build, "-DCSAPP_EXERCISE_SOURCE=" + source}, 300s);
     if (!configured.status || *configured.status != 0) {
       std::fprintf(stderr, "grade: configuring the exercises' build failed:\n%s",
                    configured.out.c_str());
@@ -413,13 +442,15 @@ int main(int argc, char** argv) try {
   }
   std::vector<problem> chosen;
   for (const auto& w : wanted) {
-    const auto it = std::find_if(problems.begin(), problems.end(), [&](const problem& p) { return names(p, w); });
+    const auto it = std::find_if(problems.begin(), problems.end(),
+                                 [&](const problem& p) { return names(p, w); });
     if (it == problems.end()) {
       std::string known;
       for (const auto& p : problems) known += " " + p.id + "-" + p.slug;
       usage_error("no problem '" + w + "'; the problems are:" + known);
     }
-    if (std::find_if(chosen.begin(), chosen.end(), [&](const problem& p) { return p.id == it->id; }) == chosen.end())
+    if (std::find_if(chosen.begin(), chosen.end(),
+                     [&](const problem& p) { return p.id == it->id; }) == chosen.end())
       chosen.push_back(*it);
   }
   if (wanted.empty()) chosen = problems;
@@ -454,12 +485,17 @@ int main(int argc, char** argv) try {
     results.push_back(std::move(r));
   }
 
-  if (json) std::fputs(to_json(results).c_str(), stdout);
-  else print_text(results);
+  if (json)
+    std::fputs(to_json(results).c_str(), stdout);
+  else
+    print_text(results);
   if (!gradescope.empty()) {
     std::ofstream out(gradescope);
     out << to_gradescope(results);
-    if (!out) { std::fprintf(stderr, "grade: cannot write %s\n", gradescope.c_str()); return 2; }
+    if (!out) {
+      std::fprintf(stderr, "grade: cannot write %s\n", gradescope.c_str());
+      return 2;
+    }
   }
   if (could_not_grade) return 2;
   for (const auto& r : results)

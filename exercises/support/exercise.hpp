@@ -54,17 +54,20 @@ inline bool expect(bool ok, const std::string& mistake) {
 // The submission's program `name`: the grader says where they are (EXERCISE_PROGRAMS).
 inline std::string program(const std::string& name) {
   const char* dir = std::getenv("EXERCISE_PROGRAMS");
-  REQUIRE_MESSAGE(dir != nullptr, "EXERCISE_PROGRAMS is not set: run the checks with exercises/grade");
+  REQUIRE_MESSAGE(dir != nullptr,
+                  "EXERCISE_PROGRAMS is not set: run the checks with exercises/grade");
   return std::string(dir) + "/" + name;
 }
 
 // A program run to its end, or stopped at the limit.
 struct run_result {
-  std::string out;               // its stdout
-  std::string err;               // its stderr
-  std::optional<int> status;     // its wait status; nothing when it had to be stopped
-  std::string how;               // "exited with status 0", "ended by SIGSEGV", "still running after 10 s"
-  bool exited_with(int code) const { return status && WIFEXITED(*status) && WEXITSTATUS(*status) == code; }
+  std::string out;            // its stdout
+  std::string err;            // its stderr
+  std::optional<int> status;  // its wait status; nothing when it had to be stopped
+  std::string how;  // "exited with status 0", "ended by SIGSEGV", "still running after 10 s"
+  bool exited_with(int code) const {
+    return status && WIFEXITED(*status) && WEXITSTATUS(*status) == code;
+  }
   std::vector<std::string> lines() const {
     std::vector<std::string> all;
     std::istringstream in(out);
@@ -119,10 +122,11 @@ inline std::pair<run_result, probe_report> run_probed(const std::vector<std::str
   std::ifstream in(path);
   std::string line;
   if (std::getline(in, line))
-    p.present = std::sscanf(line.c_str(),
-                            "created=%d joined=%d detached=%d started=%d finished=%d slept=%d main_exit=%d",
-                            &p.created, &p.joined, &p.detached, &p.started, &p.finished, &p.slept,
-                            &p.main_exit) == 7;
+    p.present =
+        std::sscanf(line.c_str(),
+                    "created=%d joined=%d detached=%d started=%d finished=%d slept=%d main_exit=%d",
+                    &p.created, &p.joined, &p.detached, &p.started, &p.finished, &p.slept,
+                    &p.main_exit) == 7;
   ::unlink(path);
   return {r, p};
 }

@@ -34,14 +34,14 @@ namespace {
 struct probe_state {
   std::mutex lock;
   std::condition_variable released_cv;
-  bool released = false;        // someone waits for threads: they may run
-  std::atomic<int> created{0};  // pthread_create calls that succeeded
-  std::atomic<int> joined{0};   // pthread_join calls that succeeded
-  std::atomic<int> detached{0}; // pthread_detach calls that succeeded
-  std::atomic<int> started{0};  // thread routines that began
-  std::atomic<int> finished{0}; // thread routines that ended (returned or pthread_exit)
-  std::atomic<int> slept{0};    // sleep calls
-  std::atomic<int> main_exit{0};// main ended itself with pthread_exit
+  bool released = false;          // someone waits for threads: they may run
+  std::atomic<int> created{0};    // pthread_create calls that succeeded
+  std::atomic<int> joined{0};     // pthread_join calls that succeeded
+  std::atomic<int> detached{0};   // pthread_detach calls that succeeded
+  std::atomic<int> started{0};    // thread routines that began
+  std::atomic<int> finished{0};   // thread routines that ended (returned or pthread_exit)
+  std::atomic<int> slept{0};      // sleep calls
+  std::atomic<int> main_exit{0};  // main ended itself with pthread_exit
   pthread_t main_thread{};
   std::vector<pthread_t> unclaimed;  // threads not (yet) joined or detached
 };
@@ -101,7 +101,8 @@ void report() {
   const char* path = std::getenv("EXERCISE_PROBE_FILE");
   if (!path) return;
   if (std::FILE* f = std::fopen(path, "a")) {
-    std::fprintf(f, "created=%d joined=%d detached=%d started=%d finished=%d slept=%d main_exit=%d\n",
+    std::fprintf(f,
+                 "created=%d joined=%d detached=%d started=%d finished=%d slept=%d main_exit=%d\n",
                  state().created.load(), state().joined.load(), state().detached.load(),
                  state().started.load(), state().finished.load(), state().slept.load(),
                  state().main_exit.load());

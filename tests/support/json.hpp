@@ -63,12 +63,26 @@ struct json {
       if (at >= t.size()) fail(t, at, "unfinished escape");
       const char e = t[at++];
       switch (e) {
-        case '"': case '\\': case '/': out += e; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
+        case '"':
+        case '\\':
+        case '/':
+          out += e;
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
         case 'u': {
           if (at + 4 > t.size()) fail(t, at, "short \\u escape");
           const long code = std::strtol(t.substr(at, 4).c_str(), nullptr, 16);
@@ -76,7 +90,8 @@ struct json {
           out += code < 0x80 ? static_cast<char>(code) : '?';  // enough for these tests
           break;
         }
-        default: fail(t, at - 1, "unknown escape");
+        default:
+          fail(t, at - 1, "unknown escape");
       }
     }
     if (at >= t.size()) fail(t, at, "unfinished string");
@@ -101,7 +116,10 @@ struct json {
         ++at;
         v.members[key] = parse_value(t, at);
         skip_space(t, at);
-        if (at < t.size() && t[at] == ',') { ++at; continue; }
+        if (at < t.size() && t[at] == ',') {
+          ++at;
+          continue;
+        }
         if (at < t.size() && t[at] == '}') return ++at, v;
         fail(t, at, "expected ',' or '}'");
       }
@@ -114,7 +132,10 @@ struct json {
       for (;;) {
         v.items.push_back(parse_value(t, at));
         skip_space(t, at);
-        if (at < t.size() && t[at] == ',') { ++at; continue; }
+        if (at < t.size() && t[at] == ',') {
+          ++at;
+          continue;
+        }
         if (at < t.size() && t[at] == ']') return ++at, v;
         fail(t, at, "expected ',' or ']'");
       }
@@ -124,9 +145,21 @@ struct json {
       v.s = parse_string(t, at);
       return v;
     }
-    if (c == 't') { expect_word(t, at, "true"); v.type = kind::boolean; v.b = true; return v; }
-    if (c == 'f') { expect_word(t, at, "false"); v.type = kind::boolean; return v; }
-    if (c == 'n') { expect_word(t, at, "null"); return v; }
+    if (c == 't') {
+      expect_word(t, at, "true");
+      v.type = kind::boolean;
+      v.b = true;
+      return v;
+    }
+    if (c == 'f') {
+      expect_word(t, at, "false");
+      v.type = kind::boolean;
+      return v;
+    }
+    if (c == 'n') {
+      expect_word(t, at, "null");
+      return v;
+    }
     const char* begin = t.c_str() + at;
     char* end = nullptr;
     v.n = std::strtod(begin, &end);

@@ -18,13 +18,15 @@ int hellos(const exercise::run_result& r) {
 TEST_CASE("[3] hello n prints Hello, world! n times and exits 0") {
   for (int n : {1, 4, 64}) {
     const auto r = exercise::run({exercise::program("hello"), std::to_string(n)});
-    if (!exercise::expect(r.exited_with(0), "hello " + std::to_string(n) + " " + r.how + ", not with status 0" +
+    if (!exercise::expect(r.exited_with(0), "hello " + std::to_string(n) + " " + r.how +
+                                                ", not with status 0" +
                                                 (r.err.empty() ? "" : "; it said: " + r.err)))
       return;
     const int got = hellos(r);
     if (!exercise::expect(got == n && r.lines().size() == static_cast<std::size_t>(n),
-                          "hello " + std::to_string(n) + " said Hello, world! " + exercise::times(got) +
-                              " in " + std::to_string(r.lines().size()) + (r.lines().size() == 1 ? " line" : " lines") + " of output, not " +
+                          "hello " + std::to_string(n) + " said Hello, world! " +
+                              exercise::times(got) + " in " + std::to_string(r.lines().size()) +
+                              (r.lines().size() == 1 ? " line" : " lines") + " of output, not " +
                               exercise::times(n)))
       return;
   }
@@ -34,28 +36,33 @@ TEST_CASE("[4] creates n joinable threads and joins every one before it exits") 
   for (int n : {1, 8}) {
     const auto [r, probe] = exercise::run_probed({exercise::program("hello"), std::to_string(n)});
     const std::string cmd = "hello " + std::to_string(n);
-    if (!exercise::expect(probe.present, cmd + " " + r.how + " without ending through exit or a return from main"))
+    if (!exercise::expect(probe.present,
+                          cmd + " " + r.how + " without ending through exit or a return from main"))
       return;
     if (!exercise::expect(probe.created == n, cmd + " created " + std::to_string(probe.created) +
-                                                  (probe.created == 1 ? " thread" : " threads") + ", not " +
-                                                  std::to_string(n)))
+                                                  (probe.created == 1 ? " thread" : " threads") +
+                                                  ", not " + std::to_string(n)))
       return;
-    if (!exercise::expect(probe.detached == 0,
-                          cmd + " detaches its threads (" + std::to_string(probe.detached) + " of " +
-                              std::to_string(n) +
-                              "): a detached thread cannot be joined, so main cannot know when it has "
-                              "printed; create them joinable and join them" +
-                              (probe.slept > 0 ? " (a sleep is no substitute: it guarantees nothing)" : "")))
+    if (!exercise::expect(
+            probe.detached == 0,
+            cmd + " detaches its threads (" + std::to_string(probe.detached) + " of " +
+                std::to_string(n) +
+                "): a detached thread cannot be joined, so main cannot know when it has "
+                "printed; create them joinable and join them" +
+                (probe.slept > 0 ? " (a sleep is no substitute: it guarantees nothing)" : "")))
       return;
-    if (!exercise::expect(probe.joined == n,
-                          cmd + " created " + std::to_string(n) + (n == 1 ? " thread" : " threads") + " and joined " + std::to_string(probe.joined) +
-                              " of them; when the process ended, " + std::to_string(probe.finished) + " of " +
-                              std::to_string(n) +
-                              " had finished (the process ends when main returns or calls exit, and takes "
-                              "every thread with it: join each one first)"))
+    if (!exercise::expect(
+            probe.joined == n,
+            cmd + " created " + std::to_string(n) + (n == 1 ? " thread" : " threads") +
+                " and joined " + std::to_string(probe.joined) +
+                " of them; when the process ended, " + std::to_string(probe.finished) + " of " +
+                std::to_string(n) +
+                " had finished (the process ends when main returns or calls exit, and takes "
+                "every thread with it: join each one first)"))
       return;
-    exercise::expect(probe.finished == n, cmd + ": only " + std::to_string(probe.finished) + " of " +
-                                              std::to_string(n) + " threads had finished when it exited");
+    exercise::expect(probe.finished == n, cmd + ": only " + std::to_string(probe.finished) +
+                                              " of " + std::to_string(n) +
+                                              " threads had finished when it exited");
   }
 }
 
@@ -69,12 +76,13 @@ TEST_CASE("[3] a bad n gets a usage message on stderr and exit status 2") {
     for (const auto& a : args) shown += " '" + a + "'";
     if (args.empty()) shown += " (no n)";
     const auto [r, probe] = exercise::run_probed(argv);
-    if (!exercise::expect(r.exited_with(2) && !r.err.empty() && hellos(r) == 0 && probe.created == 0,
-                          shown + " " + r.how + " after creating " + std::to_string(probe.created) +
-                              (probe.created == 1 ? " thread" : " threads") + " and printing " +
-                              std::to_string(r.lines().size()) + (r.lines().size() == 1 ? " line" : " lines") +
-                              (r.err.empty() ? " and nothing on stderr" : "") +
-                              "; a bad n wants a usage line on stderr, no threads, and exit status 2"))
+    if (!exercise::expect(
+            r.exited_with(2) && !r.err.empty() && hellos(r) == 0 && probe.created == 0,
+            shown + " " + r.how + " after creating " + std::to_string(probe.created) +
+                (probe.created == 1 ? " thread" : " threads") + " and printing " +
+                std::to_string(r.lines().size()) + (r.lines().size() == 1 ? " line" : " lines") +
+                (r.err.empty() ? " and nothing on stderr" : "") +
+                "; a bad n wants a usage line on stderr, no threads, and exit status 2"))
       return;
   }
 }
