@@ -38,6 +38,8 @@
 #include <echocheck/report.hpp>
 #include <echocheck/spawn.hpp>
 
+#include "../support/run.hpp"
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -130,31 +132,11 @@ std::vector<problem> read_manifest(const std::string& path) {
   return problems;
 }
 
-// A program run to its end, or stopped at the limit.
-struct run_output {
-  std::string out;            // stdout and stderr, stderr last
-  std::optional<int> status;  // wait status; nothing when it was stopped at the limit
-};
-
-run_output run(const std::vector<std::string>& argv, millis limit) {
-  char log[] = "/tmp/csapp-grade-XXXXXX";
-  const int fd = ::mkstemp(log);
-  if (fd < 0) csapp::throw_errno("mkstemp");
-  ::close(fd);
-  run_output result;
-  {
-    echo_check::spawn_options options;
-    options.log_path = log;
-    echo_check::child_process child(argv, options);
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    result.out = child.read_rest(limit);
-    result.status = child.wait_exit(
-        std::chrono::duration_cast<millis>(deadline - std::chrono::steady_clock::now()));
-    child.stop(1s);  // what is left of its group, also after a timeout
-    for (const auto& line : child.log_lines(std::size_t{256} * 1024)) result.out += line + "\n";
-  }
-  ::unlink(log);
-  return result;
+// The grader reads what a run printed as one text: stdout, then stderr.
+exercise::run_result run(const std::vector<std::string>& argv, millis limit) {
+  exercise::run_result r = exercise::run(argv, limit);
+  r.out += r.err;
+  return r;
 }
 
 std::string signal_name(int sig) {

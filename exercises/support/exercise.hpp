@@ -32,6 +32,8 @@
 
 #include <echocheck/spawn.hpp>
 
+#include "run.hpp"
+
 namespace exercise {
 
 using namespace std::chrono_literals;
@@ -57,48 +59,6 @@ inline std::string program(const std::string& name) {
   REQUIRE_MESSAGE(dir != nullptr,
                   "EXERCISE_PROGRAMS is not set: run the checks with exercises/grade");
   return std::string(dir) + "/" + name;
-}
-
-// A program run to its end, or stopped at the limit.
-struct run_result {
-  std::string out;            // its stdout
-  std::string err;            // its stderr
-  std::optional<int> status;  // its wait status; nothing when it had to be stopped
-  std::string how;  // "exited with status 0", "ended by SIGSEGV", "still running after 10 s"
-  bool exited_with(int code) const {
-    return status && WIFEXITED(*status) && WEXITSTATUS(*status) == code;
-  }
-  std::vector<std::string> lines() const {
-    std::vector<std::string> all;
-    std::istringstream in(out);
-    for (std::string line; std::getline(in, line);) all.push_back(line);
-    return all;
-  }
-};
-
-// Runs argv to its end (at most `limit`), with stdin from /dev/null, and captures its output.
-// Whatever of it is still running at the limit is stopped, children included.
-inline run_result run(const std::vector<std::string>& argv, millis limit = 10s) {
-  echo_check::stop_children_on_signals();  // the grader's SIGTERM at its limit ends them too
-  char log[] = "/tmp/csapp-exercise-XXXXXX";
-  const int fd = ::mkstemp(log);
-  REQUIRE(fd >= 0);
-  ::close(fd);
-  run_result r;
-  {
-    echo_check::spawn_options options;
-    options.log_path = log;
-    echo_check::child_process child(argv, options);
-    const auto deadline = clock::now() + limit;
-    r.out = child.read_rest(limit);
-    r.status = child.wait_exit(std::chrono::duration_cast<millis>(deadline - clock::now()));
-    r.how = r.status ? echo_check::describe_wait_status(*r.status)
-                     : "still running after " + echo_check::human_seconds(limit.count() / 1000.0);
-    child.stop(2s);
-    for (const auto& line : child.log_lines()) r.err += line + "\n";
-  }
-  ::unlink(log);
-  return r;
 }
 
 // What support/thread_probe.cpp counted in a program linked with it (PROBE in the table).
