@@ -202,7 +202,8 @@ TEST_CASE("book_notes.every_named_file_exists") {
   // `examples/...`, `include/...`, `tools/...` and the like, in backquotes, and links to
   // other notes: each must exist, so a rename cannot leave a note pointing at nothing.
   const std::regex named(
-      "`((examples|include|tools|tests|bench|single_include|book-notes|exercises)/[^`: ]*[^`:/ ])[`:]");
+      "`((examples|include|tools|tests|bench|single_include|book-notes|exercises)/"
+      "[^`: ]*[^`:/ ])[`:]");
   const std::regex link("\\]\\(([A-Za-z0-9_.-]+\\.(md|svg|csv))\\)");
   int checked = 0;
   for (const auto& file : markdown_files()) {

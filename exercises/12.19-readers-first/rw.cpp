@@ -3,8 +3,8 @@
 // enter and exit calls around the critical section, and main's Sem_init calls become rw_init.
 // Change it so that readers get STRONG priority: README.md says what that means and what the
 // checks expect.
-#include "csapp.h"
 #include "rw.h"
+#include "csapp.h"
 
 static int readcnt;    /* Initially = 0 */
 static sem_t mutex, w; /* Both initially = 1 */

@@ -3,8 +3,8 @@
 // of readers get in at once, and a steady stream of them keeps the writers out for good.
 // Change it so that at most n readers are inside at once and readers and writers get equal
 // chances, with one counting semaphore and one mutex. README.md says what the checks expect.
-#include "csapp.h"
 #include "rw.h"
+#include "csapp.h"
 
 static int readcnt;    /* Initially = 0 */
 static sem_t mutex, w; /* Both initially = 1 */

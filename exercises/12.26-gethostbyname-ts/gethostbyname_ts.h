@@ -7,7 +7,7 @@
 // Thread-safe gethostbyname by lock-and-copy: the same answer gethostbyname(name) gives, in a
 // struct hostent of the caller's own (with its own copy of every string and array it points to),
 // or NULL with h_errno set as gethostbyname sets it.
-struct hostent *gethostbyname_ts(const char *name);
+struct hostent* gethostbyname_ts(const char* name);
 
 // Frees a result of gethostbyname_ts, all of it. NULL is allowed and does nothing.
-void freehostent_ts(struct hostent *h);
+void freehostent_ts(struct hostent* h);

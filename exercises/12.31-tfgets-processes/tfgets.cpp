@@ -2,9 +2,7 @@
 // Make it give up after 5 seconds and return NULL, with a child process that signals this one
 // and a nonlocal jump out of the handler; alarm is not allowed. README.md says what the checks
 // expect.
-#include "csapp.h"
 #include "tfgets.h"
+#include "csapp.h"
 
-char *tfgets(char *s, int size, FILE *stream) {
-  return fgets(s, size, stream);
-}
+char* tfgets(char* s, int size, FILE* stream) { return fgets(s, size, stream); }

@@ -1,9 +1,7 @@
 // Problem 12.33 - starter. This tfgets is plain fgets: when no line comes, it waits forever.
 // Make it give up after 5 seconds and return NULL, with a thread that does the reading.
 // README.md says what the checks expect.
-#include "csapp.h"
 #include "tfgets.h"
+#include "csapp.h"
 
-char *tfgets(char *s, int size, FILE *stream) {
-  return fgets(s, size, stream);
-}
+char* tfgets(char* s, int size, FILE* stream) { return fgets(s, size, stream); }

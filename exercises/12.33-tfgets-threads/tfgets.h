@@ -7,4 +7,4 @@
 
 #include <stdio.h>
 
-char *tfgets(char *s, int size, FILE *stream);
+char* tfgets(char* s, int size, FILE* stream);

@@ -6,4 +6,4 @@
 // a[i * m + j]); n, m and p are at least 1. Computed by min(threads, n) Pthreads, each one a
 // block of consecutive rows of C; a `threads` below 1 counts as 1. Writes every element of C
 // (whatever C held before) and returns once every thread it created has been joined.
-void matmul(const double *a, const double *b, double *c, int n, int m, int p, int threads);
+void matmul(const double* a, const double* b, double* c, int n, int m, int p, int threads);

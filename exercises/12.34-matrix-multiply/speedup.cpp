@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
   const int n = argc > 1 ? whole(argv[1], 1, 4096) : 512;
   const int rounds = argc > 2 ? whole(argv[2], 1, 100) : 5;
   if (argc > 3 || n < 0 || rounds < 0) {
-    std::fprintf(stderr, "usage: %s [N [ROUNDS]]   (N from 1 to 4096, ROUNDS from 1 to 100)\n", argv[0]);
+    std::fprintf(stderr, "usage: %s [N [ROUNDS]]   (N from 1 to 4096, ROUNDS from 1 to 100)\n",
+                 argv[0]);
     return 2;
   }
   const auto size = static_cast<std::size_t>(n) * static_cast<std::size_t>(n);
@@ -71,10 +72,12 @@ int main(int argc, char** argv) {
     best[0] = r == 0 ? base : std::min(best[0], base);
     for (std::size_t t = 0; t < thread_counts.size(); ++t) {
       std::fill(c.begin(), c.end(), -1.0);
-      const double took = seconds([&] { matmul(a.data(), b.data(), c.data(), n, n, n, thread_counts[t]); });
+      const double took =
+          seconds([&] { matmul(a.data(), b.data(), c.data(), n, n, n, thread_counts[t]); });
       best[t + 1] = r == 0 ? took : std::min(best[t + 1], took);
       if (c != want) {
-        std::fprintf(stderr, "speedup: matmul with %d threads gave a wrong product\n", thread_counts[t]);
+        std::fprintf(stderr, "speedup: matmul with %d threads gave a wrong product\n",
+                     thread_counts[t]);
         ++wrong;
       }
     }
@@ -84,6 +87,7 @@ int main(int argc, char** argv) {
   std::printf("| threads | time (ms) | speedup |\n|---|---:|---:|\n");
   std::printf("| sequential loop | %.1f | 1.00 |\n", best[0] * 1e3);
   for (std::size_t t = 0; t < thread_counts.size(); ++t)
-    std::printf("| %d | %.1f | %.2f |\n", thread_counts[t], best[t + 1] * 1e3, best[0] / best[t + 1]);
+    std::printf("| %d | %.1f | %.2f |\n", thread_counts[t], best[t + 1] * 1e3,
+                best[0] / best[t + 1]);
   return wrong > 0 ? 1 : 0;
 }

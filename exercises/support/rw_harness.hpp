@@ -85,23 +85,24 @@ enum phase : int {
 
 // One reader or writer thread. Its fields are read by the test thread while it runs: atomics.
 struct actor {
-  std::string name;               // "reader 1", "writer 2": what the verdicts call it
+  std::string name;  // "reader 1", "writer 2": what the verdicts call it
   bool writer = false;
-  std::atomic<pid_t> tid{0};      // its kernel id, for /proc
-  std::atomic<int> told{0};       // 0 nothing, 1 enter, 2 leave, 3 stop (the harness is done)
-  std::atomic<int> at{not_yet};   // where it is (phase)
+  std::atomic<pid_t> tid{0};          // its kernel id, for /proc
+  std::atomic<int> told{0};           // 0 nothing, 1 enter, 2 leave, 3 stop (the harness is done)
+  std::atomic<int> at{not_yet};       // where it is (phase)
   std::atomic<bool> returned{false};  // *_enter came back (set before it takes any lock of ours)
-  std::atomic<int> arrival{0};    // when it was told to enter (1, 2, ...): verdicts name actors in this order
+  std::atomic<int> arrival{
+      0};  // when it was told to enter (1, 2, ...): verdicts name actors in this order
   std::thread thread;
 };
 
 // What the actors share with the harness.
 struct shared {
   functions f{};
-  int bound = 0;                     // at most this many readers inside at once; 0: no bound
-  std::mutex lock;                   // guards the fields below and the actors' orders
-  std::condition_variable orders;    // an actor was told something
-  std::vector<actor*> in;            // inside now, in order of entry
+  int bound = 0;                        // at most this many readers inside at once; 0: no bound
+  std::mutex lock;                      // guards the fields below and the actors' orders
+  std::condition_variable orders;       // an actor was told something
+  std::vector<actor*> in;               // inside now, in order of entry
   std::vector<std::string> violations;  // exclusion broken, in words
 };
 
@@ -126,8 +127,10 @@ class harness {
     }
     for (auto& a : actors_) {
       const int at = a->at;
-      if (a->told == 3 || at == gone) a->thread.join();
-      else a->thread.detach();
+      if (a->told == 3 || at == gone)
+        a->thread.join();
+      else
+        a->thread.detach();
     }
   }
 
@@ -136,12 +139,14 @@ class harness {
 
   // Tells `a` to enter, waits until everyone has settled, and checks that exactly `now_in`
   // are inside; `rule` says why, for the verdict. False (after a verdict) if not.
-  bool arrive(actor& a, const std::vector<std::reference_wrapper<actor>>& now_in, const std::string& rule) {
+  bool arrive(actor& a, const std::vector<std::reference_wrapper<actor>>& now_in,
+              const std::string& rule) {
     const std::string event = describe(a, "arrived");
     return tell(a, 1) && check(event, &now_in, rule);
   }
   // The same for leaving.
-  bool leave(actor& a, const std::vector<std::reference_wrapper<actor>>& now_in, const std::string& rule) {
+  bool leave(actor& a, const std::vector<std::reference_wrapper<actor>>& now_in,
+             const std::string& rule) {
     const std::string event = describe(a, "left");
     return tell(a, 2) && check(event, &now_in, rule);
   }
@@ -192,7 +197,8 @@ class harness {
     std::vector<const actor*> list;
     for (const auto& a : actors_)
       if (a->arrival > 0) list.push_back(a.get());
-    std::sort(list.begin(), list.end(), [](const actor* x, const actor* y) { return x->arrival < y->arrival; });
+    std::sort(list.begin(), list.end(),
+              [](const actor* x, const actor* y) { return x->arrival < y->arrival; });
     return list;
   }
 
@@ -219,22 +225,24 @@ class harness {
       // Named in the order they arrived (who got in first among those woken together is up to
       // the scheduler).
       std::vector<const actor*> in(s.in.begin(), s.in.end());
-      std::sort(in.begin(), in.end(), [](const actor* x, const actor* y) { return x->arrival < y->arrival; });
+      std::sort(in.begin(), in.end(),
+                [](const actor* x, const actor* y) { return x->arrival < y->arrival; });
       std::vector<std::string> readers, writers, all;
       for (const actor* b : in) {
         (b->writer ? writers : readers).push_back(b->name);
         all.push_back(b->name);
       }
       if (a.writer && !all.empty())
-        s.violations.push_back(a.name + " got in while " + names(all) + (all.size() == 1 ? " was" : " were") +
+        s.violations.push_back(a.name + " got in while " + names(all) +
+                               (all.size() == 1 ? " was" : " were") +
                                " inside: a writer must be alone");
       else if (!a.writer && !writers.empty())
         s.violations.push_back(a.name + " got in while " + names(writers) +
                                " was inside: readers may not share with a writer");
       else if (!a.writer && s.bound > 0 && static_cast<int>(readers.size()) >= s.bound)
-        s.violations.push_back(a.name + " got in while " + names(readers) + " were inside: at most " +
-                               std::to_string(s.bound) + " readers at a time (rw_init(" +
-                               std::to_string(s.bound) + "))");
+        s.violations.push_back(a.name + " got in while " + names(readers) +
+                               " were inside: at most " + std::to_string(s.bound) +
+                               " readers at a time (rw_init(" + std::to_string(s.bound) + "))");
       s.in.push_back(&a);
       a.at = inside;
     }
@@ -276,7 +284,8 @@ class harness {
     text += " while ";
     if (!in.empty()) text += names(in) + (in.size() == 1 ? " was" : " were") + " inside";
     if (!in.empty() && !waiting.empty()) text += " and ";
-    if (!waiting.empty()) text += names(waiting) + (waiting.size() == 1 ? " was" : " were") + " waiting";
+    if (!waiting.empty())
+      text += names(waiting) + (waiting.size() == 1 ? " was" : " were") + " waiting";
     if (in.empty() && did == "arrived") text += " and nobody was inside";
     return text;
   }
@@ -303,10 +312,14 @@ class harness {
   }
   static bool settled(const look& l) {
     switch (l.told) {
-      case 0: return l.at == not_yet;
-      case 1: return l.at == inside || (l.at == entering && !l.returned && l.state == 'S');
-      case 2: return l.at == gone || (l.at == leaving && l.state == 'S');
-      default: return true;
+      case 0:
+        return l.at == not_yet;
+      case 1:
+        return l.at == inside || (l.at == entering && !l.returned && l.state == 'S');
+      case 2:
+        return l.at == gone || (l.at == leaving && l.state == 'S');
+      default:
+        return true;
     }
   }
   static bool same(const std::vector<look>& a, const std::vector<look>& b) {
@@ -348,7 +361,8 @@ class harness {
       }
       return false;
     }
-    exercise::verdict("the threads did not settle within " + std::to_string(settle_limit.count() / 1000) + " s");
+    exercise::verdict("the threads did not settle within " +
+                      std::to_string(settle_limit.count() / 1000) + " s");
     return false;
   }
 
@@ -360,7 +374,8 @@ class harness {
     for (const auto& a : actors_)
       if (a->told == 2 && a->at == leaving)
         return exercise::expect(false, a->name + " never came back from " +
-                                           (a->writer ? "writer_exit" : "reader_exit") + " (" + event +
+                                           (a->writer ? "writer_exit" : "reader_exit") + " (" +
+                                           event +
                                            "): it waits for something nobody will release; is a "
                                            "semaphore left taken on some path?");
     auto mismatch = [&] {
@@ -371,21 +386,24 @@ class harness {
     };
     auto empty_room = [&] { return inside_now().empty() && !waiting_now().empty(); };
     // Settled means blocked; an actor that should be inside gets a moment more all the same.
-    if (mismatch() || empty_room()) exercise::wait_until([&] { return !mismatch() && !empty_room(); }, grace);
+    if (mismatch() || empty_room())
+      exercise::wait_until([&] { return !mismatch() && !empty_room(); }, grace);
     if (!violations_ok()) return false;
     if (empty_room()) {
       const auto waiting = waiting_now();
-      return exercise::expect(false, "nobody is inside, yet " + names(waiting) + " still wait" +
-                                         (waiting.size() == 1 ? "s" : "") + " to get in (" + event +
-                                         "): nobody will ever wake " + (waiting.size() == 1 ? "it" : "them") +
-                                         "; is a semaphore left taken on some path, or a V missing?");
+      return exercise::expect(
+          false, "nobody is inside, yet " + names(waiting) + " still wait" +
+                     (waiting.size() == 1 ? "s" : "") + " to get in (" + event +
+                     "): nobody will ever wake " + (waiting.size() == 1 ? "it" : "them") +
+                     "; is a semaphore left taken on some path, or a V missing?");
     }
     if (mismatch()) {
       // Named in the order they arrived: who got in first among those woken together is up to
       // the scheduler.
       std::vector<std::string> extra, missing;
       for (const actor* a : by_arrival()) {
-        const bool wanted = std::any_of(expected->begin(), expected->end(), [&](const actor& e) { return &e == a; });
+        const bool wanted = std::any_of(expected->begin(), expected->end(),
+                                        [&](const actor& e) { return &e == a; });
         if (a->at == inside && !wanted) extra.push_back(a->name);
         if (a->at != inside && wanted) missing.push_back(a->name);
       }
@@ -423,7 +441,8 @@ inline bool readers_share_writers_alone(harness& h) {
   actor& w1 = h.writer(1);
   actor& w2 = h.writer(2);
   return h.arrive(r1, {r1}, "with nobody inside, a reader gets in") &&
-         h.arrive(r2, {r1, r2}, "readers share the object: a reader gets in while only readers are inside") &&
+         h.arrive(r2, {r1, r2},
+                  "readers share the object: a reader gets in while only readers are inside") &&
          h.arrive(w1, {r1, r2}, "a writer must wait while readers are inside") &&
          h.leave(r1, {r2}, "a writer must wait until the last reader has left") &&
          h.leave(r2, {w1}, "once the last reader has left, the waiting writer gets in") &&
@@ -461,10 +480,11 @@ inline bool free_run(functions f, int readers, int writers, int rounds, int boun
           const int w = ++st->writers_in;
           const int n = st->readers_in;
           if (w != 1 || n != 0)
-            st->note("with everyone running at once, a writer got in while " +
-                     (w > 1 ? "another writer" + std::string(n > 0 ? " and " : "") : std::string()) +
-                     (n > 0 ? std::to_string(n) + (n == 1 ? " reader" : " readers") : std::string()) +
-                     (w - 1 + n == 1 ? " was" : " were") + " inside: a writer must be alone");
+            st->note(
+                "with everyone running at once, a writer got in while " +
+                (w > 1 ? "another writer" + std::string(n > 0 ? " and " : "") : std::string()) +
+                (n > 0 ? std::to_string(n) + (n == 1 ? " reader" : " readers") : std::string()) +
+                (w - 1 + n == 1 ? " was" : " were") + " inside: a writer must be alone");
           std::this_thread::yield();
           --st->writers_in;
           f.writer_exit();
@@ -473,11 +493,13 @@ inline bool free_run(functions f, int readers, int writers, int rounds, int boun
           const int n = ++st->readers_in;
           const int w = st->writers_in;
           if (w != 0)
-            st->note("with everyone running at once, a reader got in while a writer was inside: readers "
-                     "may not share with a writer");
+            st->note(
+                "with everyone running at once, a reader got in while a writer was inside: readers "
+                "may not share with a writer");
           if (bound > 0 && n > bound)
-            st->note("with everyone running at once, " + std::to_string(n) + " readers were inside at once: at most " +
-                     std::to_string(bound) + " readers at a time (rw_init(" + std::to_string(bound) + "))");
+            st->note("with everyone running at once, " + std::to_string(n) +
+                     " readers were inside at once: at most " + std::to_string(bound) +
+                     " readers at a time (rw_init(" + std::to_string(bound) + "))");
           std::this_thread::yield();
           --st->readers_in;
           f.reader_exit();
@@ -489,8 +511,10 @@ inline bool free_run(functions f, int readers, int writers, int rounds, int boun
   const bool finished = exercise::wait_until(
       [&] { return st->readers_done + st->writers_done == readers + writers; }, limit);
   for (auto& t : threads) {
-    if (finished) t.join();
-    else t.detach();
+    if (finished)
+      t.join();
+    else
+      t.detach();
   }
   {
     std::lock_guard<std::mutex> hold(st->lock);
@@ -499,14 +523,17 @@ inline bool free_run(functions f, int readers, int writers, int rounds, int boun
       return false;
     }
   }
-  auto count = [](int n, const char* what) { return std::to_string(n) + " " + what + (n == 1 ? "" : "s"); };
-  return exercise::expect(finished, count(readers, "reader") + " and " + count(writers, "writer") + ", " +
-                                        std::to_string(rounds) + " rounds each, all at once: after " +
-                                        std::to_string(limit.count() / 1000) + " s, " +
-                                        count(st->readers_done, "reader") + " and " +
-                                        count(st->writers_done, "writer") +
-                                        " had finished and the rest were stuck (a deadlock, a wake-up "
-                                        "that was lost, or a waiter spinning)");
+  auto count = [](int n, const char* what) {
+    return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+  };
+  return exercise::expect(finished,
+                          count(readers, "reader") + " and " + count(writers, "writer") + ", " +
+                              std::to_string(rounds) + " rounds each, all at once: after " +
+                              std::to_string(limit.count() / 1000) + " s, " +
+                              count(st->readers_done, "reader") + " and " +
+                              count(st->writers_done, "writer") +
+                              " had finished and the rest were stuck (a deadlock, a wake-up "
+                              "that was lost, or a waiter spinning)");
 }
 
 }  // namespace rw

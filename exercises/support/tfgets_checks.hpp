@@ -61,11 +61,11 @@ constexpr millis stuck_after = 10s;
 // ---- What tfgets calls (filled in by the definitions at the end of this file) ----
 
 struct call_counts {
-  std::atomic<int> alarms{0};     // alarm()
-  std::atomic<int> selects{0};    // select() and pselect()
-  std::atomic<int> created{0};    // pthread_create() that succeeded
-  std::atomic<int> joined{0};     // pthread_join() that succeeded
-  std::atomic<int> detached{0};   // pthread_detach() that succeeded
+  std::atomic<int> alarms{0};    // alarm()
+  std::atomic<int> selects{0};   // select() and pselect()
+  std::atomic<int> created{0};   // pthread_create() that succeeded
+  std::atomic<int> joined{0};    // pthread_join() that succeeded
+  std::atomic<int> detached{0};  // pthread_detach() that succeeded
 };
 
 inline call_counts& counts() {
@@ -78,14 +78,14 @@ inline call_counts& counts() {
 // The caller's one message: "ready", "about to call", or what one call did. Written with one
 // write(2), smaller than PIPE_BUF, so it arrives whole.
 struct reply {
-  enum { ready, entering, returned } kind;  // set up; about to call tfgets; tfgets returned
-  int baseline_threads;  // the caller's threads between calls
-  int result;            // 0: NULL; 1: s; 2: some other pointer
-  int bad_text;          // 1: s has no NUL within size bytes
-  double seconds;        // how long the call took
+  enum { ready, entering, returned } kind;         // set up; about to call tfgets; tfgets returned
+  int baseline_threads;                            // the caller's threads between calls
+  int result;                                      // 0: NULL; 1: s; 2: some other pointer
+  int bad_text;                                    // 1: s has no NUL within size bytes
+  double seconds;                                  // how long the call took
   int alarms, selects, created, joined, detached;  // call_counts, since the caller began
-  char text[256];        // what s holds when tfgets returned s (cut short if longer)
-  char left[1024];       // what the call left behind, in words; "" when nothing
+  char text[256];   // what s holds when tfgets returned s (cut short if longer)
+  char left[1024];  // what the call left behind, in words; "" when nothing
 };
 static_assert(sizeof(reply) < PIPE_BUF, "a reply must arrive in one piece");
 
@@ -148,24 +148,28 @@ inline std::string left_behind(const signal_state& before, int baseline_threads)
   exercise::wait_until(settled, 1s);
   for (pid_t child : echo_check::child_pids(::getpid())) {
     const char state = echo_check::process_state(child);
-    found.push_back(state == 'Z' ? "a zombie child process is left (pid " + std::to_string(child) +
-                                       ": it ended, and nobody reaped it with waitpid)"
-                                 : "a child process is still running (pid " + std::to_string(child) + ")");
+    found.push_back(state == 'Z'
+                        ? "a zombie child process is left (pid " + std::to_string(child) +
+                              ": it ended, and nobody reaped it with waitpid)"
+                        : "a child process is still running (pid " + std::to_string(child) + ")");
   }
   // A thread that was cancelled, or is returning, may take a moment to go.
   exercise::wait_until([&] { return exercise::thread_count() <= baseline_threads; }, 1s);
   const int extra = exercise::thread_count() - baseline_threads;
   if (extra > 0)
-    found.push_back(std::to_string(extra) + (extra == 1 ? " thread" : " threads") +
-                    (extra == 1 ? " is" : " are") +
-                    " still running a second later (every thread tfgets starts must be over when it "
-                    "returns: cancelled if need be, and joined)");
+    found.push_back(
+        std::to_string(extra) + (extra == 1 ? " thread" : " threads") +
+        (extra == 1 ? " is" : " are") +
+        " still running a second later (every thread tfgets starts must be over when it "
+        "returns: cancelled if need be, and joined)");
   auto& c = counts();
   const int open = c.created - c.joined - c.detached;
   if (open > 0 && extra <= 0)
     found.push_back(std::to_string(open) + (open == 1 ? " thread" : " threads") +
-                    (open == 1 ? " was" : " were") + " never joined nor detached (" + std::to_string(c.created.load()) + " created, " +
-                    std::to_string(c.joined.load()) + " joined, " + std::to_string(c.detached.load()) +
+                    (open == 1 ? " was" : " were") + " never joined nor detached (" +
+                    std::to_string(c.created.load()) + " created, " +
+                    std::to_string(c.joined.load()) + " joined, " +
+                    std::to_string(c.detached.load()) +
                     " detached so far: a thread that ended is not gone until it is joined)");
   signal_state now;
   now.read();
@@ -173,8 +177,8 @@ inline std::string left_behind(const signal_state& before, int baseline_threads)
   for (int sig = 1; sig < NSIG; ++sig) {
     if (!before.known[sig] || !now.known[sig]) continue;
     if (handler_of(now.action[sig]) != handler_of(before.action[sig]))
-      actions.push_back(signal_name(sig) + "'s action is " + describe_action(now.action[sig]) + ", not " +
-                        describe_action(before.action[sig]) + " as before");
+      actions.push_back(signal_name(sig) + "'s action is " + describe_action(now.action[sig]) +
+                        ", not " + describe_action(before.action[sig]) + " as before");
     const bool was = sigismember(&before.mask, sig) == 1, is = sigismember(&now.mask, sig) == 1;
     if (is && !was) blocked.push_back(signal_name(sig));
     if (was && !is) unblocked.push_back(signal_name(sig));
@@ -183,9 +187,10 @@ inline std::string left_behind(const signal_state& before, int baseline_threads)
     found.push_back(some_of(actions) +
                     " (put back the action tfgets found: the one sigaction, or Signal, returned)");
   if (!blocked.empty())
-    found.push_back(some_of(blocked) + (blocked.size() == 1 ? " is" : " are") +
-                    " left blocked (after a jump out of a handler, only siglongjmp to a sigsetjmp(env, 1) "
-                    "puts the signal mask back)");
+    found.push_back(
+        some_of(blocked) + (blocked.size() == 1 ? " is" : " are") +
+        " left blocked (after a jump out of a handler, only siglongjmp to a sigsetjmp(env, 1) "
+        "puts the signal mask back)");
   if (!unblocked.empty())
     found.push_back(some_of(unblocked) + (unblocked.size() == 1 ? " is" : " are") +
                     " unblocked, though the caller had blocked it");
@@ -277,14 +282,15 @@ inline void fill_counts(reply& r) {
     if (got == buf) {
       const void* nul = std::memchr(buf, '\0', size);
       if (nul == nullptr) r.bad_text = 1;
-      const std::size_t len = nul ? static_cast<std::size_t>(static_cast<const char*>(nul) - buf) : size;
+      const std::size_t len =
+          nul ? static_cast<std::size_t>(static_cast<const char*>(nul) - buf) : size;
       std::memcpy(r.text, buf, std::min(len, sizeof r.text - 1));
     }
     std::string left = left_behind(before, r.baseline_threads);
     for (std::size_t i = size; i < sizeof buf; ++i)
       if (buf[i] != '#') {
-        left = "byte " + std::to_string(i + 1) + " of s was written, beyond size " + std::to_string(size) +
-               (left.empty() ? "" : "; " + left);
+        left = "byte " + std::to_string(i + 1) + " of s was written, beyond size " +
+               std::to_string(size) + (left.empty() ? "" : "; " + left);
         break;
       }
     std::snprintf(r.left, sizeof r.left, "%s", left.c_str());
@@ -299,9 +305,12 @@ inline void fill_counts(reply& r) {
 inline std::string quote(const std::string& text) {
   std::string out = "'";
   for (char ch : text) {
-    if (ch == '\n') out += "\\n";
-    else if (static_cast<unsigned char>(ch) < 32) out += "\\x" + std::to_string(static_cast<int>(ch));
-    else out += ch;
+    if (ch == '\n')
+      out += "\\n";
+    else if (static_cast<unsigned char>(ch) < 32)
+      out += "\\x" + std::to_string(static_cast<int>(ch));
+    else
+      out += ch;
   }
   return out + "'";
 }
@@ -344,7 +353,8 @@ class caller {
     commands_ = commands[1];
     replies_ = replies[0];
     const auto hello = next(stuck_after);
-    REQUIRE_MESSAGE(hello.got.has_value(), (std::string("the caller process did not start: ") + hello.ended));
+    REQUIRE_MESSAGE(hello.got.has_value(),
+                    (std::string("the caller process did not start: ") + hello.ended));
     baseline_threads_ = hello.got->baseline_threads;
   }
   ~caller() {
@@ -352,7 +362,8 @@ class caller {
     if (commands_ >= 0) ::close(commands_);
     if (replies_ >= 0) ::close(replies_);
     if (!status_) {
-      for (pid_t child : children()) ::kill(child, SIGKILL);  // a timer must not signal a pid reused later
+      for (pid_t child : children())
+        ::kill(child, SIGKILL);  // a timer must not signal a pid reused later
       ::kill(pid_, SIGKILL);
       int status = 0;
       ::waitpid(pid_, &status, 0);
@@ -377,7 +388,8 @@ class caller {
     const command cmd{size};
     REQUIRE(write_all(commands_, &cmd, sizeof cmd));
     const auto entering = next(stuck_after);
-    REQUIRE_MESSAGE(entering.got.has_value(), (std::string("the caller process did not call tfgets: ") + entering.ended));
+    REQUIRE_MESSAGE(entering.got.has_value(),
+                    (std::string("the caller process did not call tfgets: ") + entering.ended));
   }
 
   // Waits, at most `limit`, until the caller sleeps inside tfgets (20 looks in a row, 1 ms apart:
@@ -386,17 +398,19 @@ class caller {
   bool sleeping(millis limit = 3s) {
     int in_a_row = 0;
     return exercise::wait_until(
-        [&] {
-          if (answered()) return true;
-          in_a_row = echo_check::process_state(pid_) == 'S' ? in_a_row + 1 : 0;
-          return in_a_row >= 20;
-        },
-        limit) &&
+               [&] {
+                 if (answered()) return true;
+                 in_a_row = echo_check::process_state(pid_) == 'S' ? in_a_row + 1 : 0;
+                 return in_a_row >= 20;
+               },
+               limit) &&
            !answered();
   }
 
   // The threads and child processes the caller has now.
-  int threads() const { return static_cast<int>(echo_check::list_dir("/proc/" + std::to_string(pid_) + "/task").size()); }
+  int threads() const {
+    return static_cast<int>(echo_check::list_dir("/proc/" + std::to_string(pid_) + "/task").size());
+  }
   std::vector<pid_t> children() const { return echo_check::child_pids(pid_); }
 
   // What the call that start() began did: waits for it at most `limit`.
@@ -414,10 +428,12 @@ class caller {
     outcome out;
     const auto deadline = exercise::clock::now() + limit;
     for (;;) {
-      const auto left = std::chrono::duration_cast<millis>(deadline - exercise::clock::now()).count();
+      const auto left =
+          std::chrono::duration_cast<millis>(deadline - exercise::clock::now()).count();
       if (!replies_ended_) {
         pollfd p{replies_, POLLIN, 0};
-        if (::poll(&p, 1, static_cast<int>(std::max<long long>(0, std::min<long long>(left, 50)))) == 1) {
+        if (::poll(&p, 1,
+                   static_cast<int>(std::max<long long>(0, std::min<long long>(left, 50)))) == 1) {
           reply r{};
           if (read_all(replies_, &r, sizeof r)) {
             out.got = r;
@@ -443,40 +459,46 @@ class caller {
   int stream_ = -1, commands_ = -1, replies_ = -1;
   int baseline_threads_ = 0;
   bool replies_ended_ = false;  // the reply pipe is at its end
-  std::optional<int> status_;  // the caller's wait status, once it has ended
+  std::optional<int> status_;   // the caller's wait status, once it has ended
 };
 
 // What happened to the call, in words, when it did not return: still waiting, or died.
 inline std::string not_returned(const outcome& o, const std::string& what) {
   if (!o.ended.empty())
     return what + ": the process that called tfgets " + o.ended +
-           " during the call (a signal with no handler for it? a crash? see the output with --json)";
+           " during the call (a signal with no handler for it? a crash? see the output with "
+           "--json)";
   return what + ": tfgets was still waiting " +
-         std::to_string(std::chrono::duration_cast<std::chrono::seconds>(stuck_after).count()) + " s after the call: no timeout (with no line after 5 s it must give up and return NULL)";
+         std::to_string(std::chrono::duration_cast<std::chrono::seconds>(stuck_after).count()) +
+         " s after the call: no timeout (with no line after 5 s it must give up and return NULL)";
 }
 
 // The call began with start() returns `expected` (s, holding exactly that text) before any
 // timeout, and leaves nothing behind. `what` names the situation; `note` adds why, when NULL
 // came back after a wait.
-inline std::optional<reply> expect_line(caller& c, const std::string& expected, const std::string& what,
-                                        const std::string& note = "") {
+inline std::optional<reply> expect_line(caller& c, const std::string& expected,
+                                        const std::string& what, const std::string& note = "") {
   const auto o = c.finish();
   if (!exercise::expect(o.got.has_value(), not_returned(o, what))) return std::nullopt;
   const reply& r = *o.got;
   if (r.result == 0) {
     exercise::verdict(what + ": tfgets returned NULL after " + seconds(r.seconds) + " instead of " +
-                      quote(expected) + (r.seconds >= earliest_s && !note.empty() ? "; " + note : ""));
+                      quote(expected) +
+                      (r.seconds >= earliest_s && !note.empty() ? "; " + note : ""));
     return std::nullopt;
   }
-  if (!exercise::expect(r.result == 1, what + ": tfgets returned a pointer that is not s (fgets returns s)"))
+  if (!exercise::expect(r.result == 1,
+                        what + ": tfgets returned a pointer that is not s (fgets returns s)"))
     return std::nullopt;
   if (!exercise::expect(!r.bad_text, what + ": s holds no terminating NUL within size bytes"))
     return std::nullopt;
-  if (!exercise::expect(r.text == expected, what + ": tfgets gave " + quote(r.text) + " instead of " +
-                                                quote(expected) + " (what fgets would give)"))
+  if (!exercise::expect(r.text == expected, what + ": tfgets gave " + quote(r.text) +
+                                                " instead of " + quote(expected) +
+                                                " (what fgets would give)"))
     return std::nullopt;
   if (!exercise::expect(r.seconds < earliest_s, what + ": tfgets returned the line only after " +
-                                                    seconds(r.seconds) + " though it was there at once"))
+                                                    seconds(r.seconds) +
+                                                    " though it was there at once"))
     return std::nullopt;
   if (!exercise::expect(r.left[0] == '\0', what + ": after tfgets returned the line, " + r.left))
     return std::nullopt;
@@ -490,9 +512,10 @@ inline std::optional<reply> expect_null(caller& c, bool after_timeout, const std
   if (!exercise::expect(o.got.has_value(), not_returned(o, what))) return std::nullopt;
   const reply& r = *o.got;
   if (r.result != 0) {
-    exercise::verdict(what + ": tfgets returned " +
-                      (r.result == 1 ? "s holding " + quote(r.text) : std::string("a pointer that is not s")) +
-                      " after " + seconds(r.seconds) + " instead of NULL");
+    exercise::verdict(
+        what + ": tfgets returned " +
+        (r.result == 1 ? "s holding " + quote(r.text) : std::string("a pointer that is not s")) +
+        " after " + seconds(r.seconds) + " instead of NULL");
     return std::nullopt;
   }
   if (after_timeout) {
@@ -500,9 +523,10 @@ inline std::optional<reply> expect_null(caller& c, bool after_timeout, const std
                           what + ": tfgets returned NULL after " + seconds(r.seconds) +
                               "; the timeout is 5 s (4.5 to 8 s passes)"))
       return std::nullopt;
-  } else if (!exercise::expect(r.seconds < earliest_s,
-                               what + ": tfgets returned NULL only after " + seconds(r.seconds) +
-                                   "; end of file is an answer at once, as fgets gives it, not a timeout")) {
+  } else if (!exercise::expect(
+                 r.seconds < earliest_s,
+                 what + ": tfgets returned NULL only after " + seconds(r.seconds) +
+                     "; end of file is an answer at once, as fgets gives it, not a timeout")) {
     return std::nullopt;
   }
   if (!exercise::expect(r.left[0] == '\0', what + ": after tfgets returned NULL, " + r.left))
@@ -514,7 +538,9 @@ inline std::optional<reply> expect_null(caller& c, bool after_timeout, const std
 
 // ---- The shared checks ----
 
-TEST_CASE("[4] no line for 5 s: NULL after about 5 s, nothing left behind, and the next call reads a line") {
+TEST_CASE(
+    "[4] no line for 5 s: NULL after about 5 s, nothing left behind, and the next call reads a "
+    "line") {
   tfgets_check::caller c;
   c.start(100);
   if (!tfgets_check::expect_null(c, true, "with nothing written to the stream")) return;
@@ -562,7 +588,8 @@ TEST_CASE("[2] end of file as fgets: a last line without a newline, then NULL at
     c.write("no newline at the end");
     c.close_stream();
     c.start(100);
-    if (!tfgets_check::expect_line(c, "no newline at the end", "a last line without a newline, then end of file"))
+    if (!tfgets_check::expect_line(c, "no newline at the end",
+                                   "a last line without a newline, then end of file"))
       return;
     c.start(100);
     if (!tfgets_check::expect_null(c, false, "a call at end of file")) return;
@@ -602,13 +629,14 @@ int select(int n, fd_set* readfds, fd_set* writefds, fd_set* exceptfds, struct t
   return tfgets_check::real_select(n, readfds, writefds, exceptfds, timeout);
 }
 
-int pselect(int n, fd_set* readfds, fd_set* writefds, fd_set* exceptfds, const struct timespec* timeout,
-            const sigset_t* sigmask) {
+int pselect(int n, fd_set* readfds, fd_set* writefds, fd_set* exceptfds,
+            const struct timespec* timeout, const sigset_t* sigmask) {
   ++tfgets_check::counts().selects;
   return tfgets_check::real_pselect(n, readfds, writefds, exceptfds, timeout, sigmask);
 }
 
-int pthread_create(pthread_t* tid, const pthread_attr_t* attr, void* (*routine)(void*), void* arg) noexcept {
+int pthread_create(pthread_t* tid, const pthread_attr_t* attr, void* (*routine)(void*),
+                   void* arg) noexcept {
   const int rc = tfgets_check::real_pthread_create(tid, attr, routine, arg);
   if (rc == 0) ++tfgets_check::counts().created;
   return rc;

@@ -38,8 +38,9 @@ TEST_CASE("[3] a reader never waits for a writer that is only waiting") {
   if (!h.leave(r1, {r2, r3}, "writers must wait until the last reader has left")) return;
   if (!h.leave(r2, {r3}, "writers must wait until the last reader has left")) return;
   if (!h.leave(r3)) return;
-  exercise::expect(h.is_inside(w1) || h.is_inside(w2),
-                   "the last reader left while writer 1 and writer 2 were waiting, and neither got in");
+  exercise::expect(
+      h.is_inside(w1) || h.is_inside(w2),
+      "the last reader left while writer 1 and writer 2 were waiting, and neither got in");
   h.drain();
 }
 
@@ -60,9 +61,10 @@ TEST_CASE("[4] when a writer leaves, waiting readers go before waiting writers")
                "with strong reader priority, waiting readers go before a waiting writer, even one "
                "that has waited longer"))
     return;
-  if (!h.arrive(r3, {r1, r2, r3},
-                "with strong reader priority a reader waits only for a writer that is inside, never "
-                "for one that is waiting"))
+  if (!h.arrive(
+          r3, {r1, r2, r3},
+          "with strong reader priority a reader waits only for a writer that is inside, never "
+          "for one that is waiting"))
     return;
   if (!h.leave(r1, {r2, r3}, "writers must wait until the last reader has left")) return;
   if (!h.leave(r2, {r3}, "writers must wait until the last reader has left")) return;

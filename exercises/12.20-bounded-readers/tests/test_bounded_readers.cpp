@@ -36,9 +36,14 @@ TEST_CASE("[3] at most n readers inside at once; one more waits, and gets in whe
   rw::actor& r4 = h.reader(4);
   if (!h.arrive(r1, {r1}, "with nobody inside, a reader gets in")) return;
   if (!h.arrive(r2, {r1, r2}, "readers share the object: with rw_init(3), up to 3 at once")) return;
-  if (!h.arrive(r3, {r1, r2, r3}, "readers share the object: with rw_init(3), up to 3 at once")) return;
-  if (!h.arrive(r4, {r1, r2, r3}, "with rw_init(3) at most 3 readers may be inside at once: the 4th waits")) return;
-  if (!h.leave(r1, {r2, r3, r4}, "when one of the 3 readers leaves, the waiting reader takes its place")) return;
+  if (!h.arrive(r3, {r1, r2, r3}, "readers share the object: with rw_init(3), up to 3 at once"))
+    return;
+  if (!h.arrive(r4, {r1, r2, r3},
+                "with rw_init(3) at most 3 readers may be inside at once: the 4th waits"))
+    return;
+  if (!h.leave(r1, {r2, r3, r4},
+               "when one of the 3 readers leaves, the waiting reader takes its place"))
+    return;
   h.drain();
 }
 
@@ -58,9 +63,11 @@ TEST_CASE("[2] a writer waiting behind a steady stream of readers gets in") {
   for (int i = 1; i <= 2; ++i) readers.push_back(&h.reader(i));
   rw::actor& w1 = h.writer(1);
   if (!h.arrive(*readers[0], {*readers[0]}, "with nobody inside, a reader gets in")) return;
-  if (!h.arrive(*readers[1], {*readers[0], *readers[1]}, "readers share the object: with rw_init(2), up to 2 at once"))
+  if (!h.arrive(*readers[1], {*readers[0], *readers[1]},
+                "readers share the object: with rw_init(2), up to 2 at once"))
     return;
-  if (!h.arrive(w1, {*readers[0], *readers[1]}, "a writer must wait while readers are inside")) return;
+  if (!h.arrive(w1, {*readers[0], *readers[1]}, "a writer must wait while readers are inside"))
+    return;
   int came_and_went = 0;
   while (came_and_went < turns && !h.is_inside(w1)) {
     readers.push_back(&h.reader(static_cast<int>(readers.size()) + 1));
@@ -71,11 +78,12 @@ TEST_CASE("[2] a writer waiting behind a steady stream of readers gets in") {
     if (!h.leave(*oldest)) return;
     ++came_and_went;
   }
-  if (!exercise::expect(h.is_inside(w1),
-                        "writer 1 was still waiting after " + std::to_string(came_and_went) +
-                            " readers had left while it waited (each new reader arrived before the "
-                            "oldest one inside left): the readers kept getting in ahead of it; with "
-                            "equal chances a waiting writer gets in after a bounded number of readers"))
+  if (!exercise::expect(
+          h.is_inside(w1),
+          "writer 1 was still waiting after " + std::to_string(came_and_went) +
+              " readers had left while it waited (each new reader arrived before the "
+              "oldest one inside left): the readers kept getting in ahead of it; with "
+              "equal chances a waiting writer gets in after a bounded number of readers"))
     return;
   h.drain();
 }
@@ -112,7 +120,9 @@ TEST_CASE("[2] a reader waiting behind a steady stream of writers gets in") {
   h.drain();
 }
 
-TEST_CASE("[2] many readers and writers at once: at most n readers, nobody overlaps a writer, and all finish") {
+TEST_CASE(
+    "[2] many readers and writers at once: at most n readers, nobody overlaps a writer, and all "
+    "finish") {
   rw_init(2);
   rw::free_run(submission(), 4, 2, 200, 2);
 }

@@ -31,9 +31,12 @@ TEST_CASE("[3] once a writer is waiting, no new reader starts") {
   if (!h.arrive(w1, {r1}, "a writer must wait while a reader is inside")) return;
   if (!h.arrive(r2, {r1}, rule)) return;
   if (!h.arrive(r3, {r1}, rule)) return;
-  if (!h.leave(r1, {w1}, "when the last reader leaves, the waiting writer goes before the readers waiting behind it"))
+  if (!h.leave(r1, {w1},
+               "when the last reader leaves, the waiting writer goes before the readers waiting "
+               "behind it"))
     return;
-  if (!h.leave(w1, {r2, r3}, "when a writer leaves and no other writer waits, all the waiting readers get in"))
+  if (!h.leave(w1, {r2, r3},
+               "when a writer leaves and no other writer waits, all the waiting readers get in"))
     return;
   h.drain();
 }
@@ -50,11 +53,13 @@ TEST_CASE("[3] when a writer leaves, a waiting writer goes before waiting reader
   if (!h.arrive(r1, {w1}, "a reader must wait while a writer is inside")) return;
   if (!h.arrive(w2, {w1}, "a writer must wait while another writer is inside")) return;
   if (!h.arrive(r2, {w1}, "a reader must wait while a writer is inside")) return;
-  if (!h.leave(w1, {w2},
-               "with writers favoured, a waiting writer goes before waiting readers, even ones that "
-               "have waited longer"))
+  if (!h.leave(
+          w1, {w2},
+          "with writers favoured, a waiting writer goes before waiting readers, even ones that "
+          "have waited longer"))
     return;
-  if (!h.leave(w2, {r1, r2}, "when a writer leaves and no other writer waits, all the waiting readers get in"))
+  if (!h.leave(w2, {r1, r2},
+               "when a writer leaves and no other writer waits, all the waiting readers get in"))
     return;
   h.drain();
 }

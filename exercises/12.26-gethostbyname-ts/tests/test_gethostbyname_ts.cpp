@@ -68,7 +68,8 @@ struct answer {
 };
 
 std::string ip(unsigned char a, unsigned char b, unsigned char c, unsigned char d) {
-  return std::string{static_cast<char>(a), static_cast<char>(b), static_cast<char>(c), static_cast<char>(d)};
+  return std::string{static_cast<char>(a), static_cast<char>(b), static_cast<char>(c),
+                     static_cast<char>(d)};
 }
 
 std::string dotted(const std::string& bytes) {
@@ -88,9 +89,13 @@ std::string same(const std::string& s) { return s; }
 // "two.test (aliases alias1.two.test, alias2.two.test; addresses 10.2.0.1, 10.2.0.2)"
 std::string describe(const answer& a) {
   std::string out = a.name + " (";
-  out += a.aliases.empty() ? "no aliases" : (a.aliases.size() == 1 ? "alias " : "aliases ") + join(a.aliases, same);
+  out += a.aliases.empty()
+             ? "no aliases"
+             : (a.aliases.size() == 1 ? "alias " : "aliases ") + join(a.aliases, same);
   out += "; ";
-  out += a.addresses.empty() ? "no address" : (a.addresses.size() == 1 ? "address " : "addresses ") + join(a.addresses, dotted);
+  out += a.addresses.empty()
+             ? "no address"
+             : (a.addresses.size() == 1 ? "address " : "addresses ") + join(a.addresses, dotted);
   return out + ")";
 }
 
@@ -98,8 +103,12 @@ std::string describe(const answer& a) {
 // shape, so that the same static storage holds the one or the other, byte for byte in place.
 const std::vector<answer>& made_up() {
   static const std::vector<answer> table = {
-      {"one.test", {"alias1.one.test", "alias2.one.test"}, {ip(10, 1, 0, 1), ip(10, 1, 0, 2), ip(10, 1, 0, 3)}},
-      {"two.test", {"alias1.two.test", "alias2.two.test"}, {ip(10, 2, 0, 1), ip(10, 2, 0, 2), ip(10, 2, 0, 3)}},
+      {"one.test",
+       {"alias1.one.test", "alias2.one.test"},
+       {ip(10, 1, 0, 1), ip(10, 1, 0, 2), ip(10, 1, 0, 3)}},
+      {"two.test",
+       {"alias1.two.test", "alias2.two.test"},
+       {ip(10, 2, 0, 1), ip(10, 2, 0, 2), ip(10, 2, 0, 3)}},
       {"many.test",
        {"a.many.test", "b.many.test", "c.many.test", "d.many.test"},
        {ip(10, 3, 0, 1), ip(10, 3, 0, 2), ip(10, 3, 0, 3), ip(10, 3, 0, 4), ip(10, 3, 0, 5)}},
@@ -127,13 +136,18 @@ answer read(const hostent* h, std::string& problem) {
               std::to_string(h->h_length) + ", not AF_INET and 4 as gethostbyname gave";
     return a;
   }
-  if (h->h_name == nullptr) problem = "its h_name is NULL";
-  else a.name = h->h_name;
+  if (h->h_name == nullptr)
+    problem = "its h_name is NULL";
+  else
+    a.name = h->h_name;
   if (h->h_aliases == nullptr) {
     problem = "its h_aliases is NULL (no aliases is an array that holds just NULL)";
   } else {
     for (int i = 0; h->h_aliases[i] != nullptr; ++i) {
-      if (i == 64) { problem = "its h_aliases has no NULL at its end"; break; }
+      if (i == 64) {
+        problem = "its h_aliases has no NULL at its end";
+        break;
+      }
       a.aliases.emplace_back(h->h_aliases[i]);
     }
   }
@@ -141,7 +155,10 @@ answer read(const hostent* h, std::string& problem) {
     problem = "its h_addr_list is NULL";
   } else {
     for (int i = 0; h->h_addr_list[i] != nullptr; ++i) {
-      if (i == 64) { problem = "its h_addr_list has no NULL at its end"; break; }
+      if (i == 64) {
+        problem = "its h_addr_list has no NULL at its end";
+        break;
+      }
       a.addresses.emplace_back(h->h_addr_list[i], 4);
     }
   }
@@ -158,18 +175,18 @@ std::string describe(const hostent* h) {
 // ---- The stand-in for gethostbyname ----
 
 namespace fake {
-hostent result;                          // the one static result, as in the C library
+hostent result;                             // the one static result, as in the C library
 alignas(alignof(char*)) char buffer[8192];  // what it points to: arrays, addresses, names
-std::atomic<int> calls{0};               // calls begun
-std::atomic<int> done{0};                // calls returned
-std::atomic<int> inside{0};              // threads inside right now
-std::atomic<int> overlaps{0};            // calls that began while another thread was inside
-std::atomic<bool> hold{false};           // hold the next caller inside until let_go
-std::atomic<bool> holding{false};        // a caller is being held
+std::atomic<int> calls{0};                  // calls begun
+std::atomic<int> done{0};                   // calls returned
+std::atomic<int> inside{0};                 // threads inside right now
+std::atomic<int> overlaps{0};               // calls that began while another thread was inside
+std::atomic<bool> hold{false};              // hold the next caller inside until let_go
+std::atomic<bool> holding{false};           // a caller is being held
 std::atomic<bool> let_go{false};
-std::atomic<int> trapped{0};             // unlocks that let "another thread" in
-thread_local bool trap_armed = false;    // this thread: the next unlock after an answer lets one in
-thread_local bool answer_out = false;    // this thread has an answer and has not unlocked since
+std::atomic<int> trapped{0};           // unlocks that let "another thread" in
+thread_local bool trap_armed = false;  // this thread: the next unlock after an answer lets one in
+thread_local bool answer_out = false;  // this thread has an answer and has not unlocked since
 
 void reset() {
   calls = 0;
@@ -235,7 +252,8 @@ bool in_static(const void* p) {
   const auto* c = static_cast<const char*>(p);
   const std::less<const char*> before;
   const auto* r = reinterpret_cast<const char*>(&result);
-  return (!before(c, r) && before(c, r + sizeof result)) || (!before(c, buffer) && before(c, buffer + sizeof buffer));
+  return (!before(c, r) && before(c, r + sizeof result)) ||
+         (!before(c, buffer) && before(c, buffer + sizeof buffer));
 }
 
 // The first part of h that lies in the static result ("" when none does).
@@ -313,7 +331,8 @@ std::optional<answer> truth(const std::string& name) {
   std::vector<char> buf(8192);
   hostent* r = nullptr;
   int err = 0;
-  if (::gethostbyname_r(name.c_str(), &h, buf.data(), buf.size(), &r, &err) != 0 || r == nullptr) return std::nullopt;
+  if (::gethostbyname_r(name.c_str(), &h, buf.data(), buf.size(), &r, &err) != 0 || r == nullptr)
+    return std::nullopt;
   std::string problem;
   answer a = read(r, problem);
   if (!problem.empty()) return std::nullopt;
@@ -349,7 +368,8 @@ struct named {
 // each must say.
 std::vector<named> known_names() {
   std::vector<std::string> names = hosts_names(4);
-  for (const char* n : {"127.0.0.1", "10.1.2.3", "192.168.100.200", "one.test", "many.test", "plain.test"})
+  for (const char* n :
+       {"127.0.0.1", "10.1.2.3", "192.168.100.200", "one.test", "many.test", "plain.test"})
     names.emplace_back(n);
   std::vector<named> known;
   for (const auto& n : names)
@@ -404,21 +424,25 @@ TEST_CASE("[2] each result says what gethostbyname says: name, aliases and addre
   fake::reset();
   for (const auto& [name, want] : known_names()) {
     hostent* h = gethostbyname_ts(name.c_str());
-    if (!exercise::expect(h != nullptr, quoted(name) + " returned NULL; gethostbyname finds " + describe(want)))
+    if (!exercise::expect(h != nullptr,
+                          quoted(name) + " returned NULL; gethostbyname finds " + describe(want)))
       return;
     std::string problem;
     const answer got = read(h, problem);
-    const bool ok = exercise::expect(problem.empty(), "the result of " + quoted(name) + " is wrong: " + problem) &&
+    const bool ok = exercise::expect(problem.empty(),
+                                     "the result of " + quoted(name) + " is wrong: " + problem) &&
                     exercise::expect(got == want, quoted(name) + " says " + describe(got) +
                                                       "; gethostbyname says " + describe(want));
     free_all({h});
     if (!ok) return;
   }
-  exercise::expect(fake::calls.load() > 0,
-                   "gethostbyname_ts never called gethostbyname: the task is to wrap it (lock and copy)");
+  exercise::expect(
+      fake::calls.load() > 0,
+      "gethostbyname_ts never called gethostbyname: the task is to wrap it (lock and copy)");
 }
 
-TEST_CASE("[1] a name that does not resolve gives NULL and leaves h_errno as gethostbyname set it") {
+TEST_CASE(
+    "[1] a name that does not resolve gives NULL and leaves h_errno as gethostbyname set it") {
   fake::reset();
   for (const char* name : {"999.1.2.3", "1.2.3.4.5", "nowhere.test"}) {
     h_errno = 0;
@@ -429,15 +453,18 @@ TEST_CASE("[1] a name that does not resolve gives NULL and leaves h_errno as get
       free_all({h});
       return;
     }
-    if (!exercise::expect(err == HOST_NOT_FOUND, quoted(name) + " returned NULL with h_errno " + std::to_string(err) +
-                                                     ", not HOST_NOT_FOUND (" + std::to_string(HOST_NOT_FOUND) +
-                                                     ") as gethostbyname set it"))
+    if (!exercise::expect(err == HOST_NOT_FOUND,
+                          quoted(name) + " returned NULL with h_errno " + std::to_string(err) +
+                              ", not HOST_NOT_FOUND (" + std::to_string(HOST_NOT_FOUND) +
+                              ") as gethostbyname set it"))
       return;
   }
   freehostent_ts(nullptr);  // allowed, does nothing (as free(NULL))
 }
 
-TEST_CASE("[2] the result is a copy of its own: later calls leave it alone, and each call makes a new one") {
+TEST_CASE(
+    "[2] the result is a copy of its own: later calls leave it alone, and each call makes a new "
+    "one") {
   fake::reset();
   hostent* one = gethostbyname_ts("one.test");
   if (!exercise::expect(one != nullptr, quoted("one.test") + " returned NULL")) return;
@@ -445,21 +472,25 @@ TEST_CASE("[2] the result is a copy of its own: later calls leave it alone, and 
   hostent* two = gethostbyname_ts("two.test");
   const std::string after = "after a call for two.test, it said " + describe(one);
   if (part == "struct hostent") {
-    exercise::verdict(quoted("one.test") + " returned gethostbyname's own static result, not a copy: the next "
-                      "call overwrites it, whichever thread makes it (" + after + ")");
+    exercise::verdict(quoted("one.test") +
+                      " returned gethostbyname's own static result, not a copy: the next "
+                      "call overwrites it, whichever thread makes it (" +
+                      after + ")");
   } else if (!part.empty()) {
-    exercise::verdict("the result of " + quoted("one.test") + " is a shallow copy: its " + part +
-                      " still points into gethostbyname's static buffer, so the next call changes it (" + after +
-                      "); copy every string and array it points to, not just the struct");
+    exercise::verdict(
+        "the result of " + quoted("one.test") + " is a shallow copy: its " + part +
+        " still points into gethostbyname's static buffer, so the next call changes it (" + after +
+        "); copy every string and array it points to, not just the struct");
   } else if (std::string problem; read(one, problem) != *find_made_up("one.test")) {
-    exercise::verdict("the result of " + quoted("one.test") + " changed when " + quoted("two.test") + " was called: " +
-                      after);
+    exercise::verdict("the result of " + quoted("one.test") + " changed when " +
+                      quoted("two.test") + " was called: " + after);
   } else {
     hostent* again = gethostbyname_ts("one.test");
     const std::string shared = again ? shared_part(one, again) : "";
-    exercise::expect(shared.empty(), "two calls of " + quoted("one.test") + " returned the same " + shared +
-                                         ": each call must make a new copy, which its caller frees with "
-                                         "freehostent_ts");
+    exercise::expect(shared.empty(),
+                     "two calls of " + quoted("one.test") + " returned the same " + shared +
+                         ": each call must make a new copy, which its caller frees with "
+                         "freehostent_ts");
     free_all({one, two, again});
     return;
   }
@@ -473,12 +504,13 @@ TEST_CASE("[1] freehostent_ts frees everything gethostbyname_ts allocated") {
   const long long before = allocated_bytes();
   for (int i = 0; i < rounds; ++i) freehostent_ts(gethostbyname_ts("many.test"));
   const long long grown = allocated_bytes() - before;
-  exercise::expect(grown < 1024, "after " + std::to_string(rounds) + " calls of " + quoted("many.test") +
-                                     ", each result passed to freehostent_ts, " + std::to_string(grown) +
-                                     " more bytes were in use than before (about " +
-                                     std::to_string(grown / rounds) +
-                                     " a call): freehostent_ts must free all of it: the struct, h_name, each "
-                                     "alias and the h_aliases array, each address and the h_addr_list array");
+  exercise::expect(grown < 1024,
+                   "after " + std::to_string(rounds) + " calls of " + quoted("many.test") +
+                       ", each result passed to freehostent_ts, " + std::to_string(grown) +
+                       " more bytes were in use than before (about " +
+                       std::to_string(grown / rounds) +
+                       " a call): freehostent_ts must free all of it: the struct, h_name, each "
+                       "alias and the h_aliases array, each address and the h_addr_list array");
 }
 
 TEST_CASE("[2] while one thread is inside gethostbyname, another caller waits for the lock") {
@@ -497,9 +529,10 @@ TEST_CASE("[2] while one thread is inside gethostbyname, another caller waits fo
     fake::hold = false;
     fake::let_go = true;
     first.join();
-    exercise::verdict(fake::calls.load() == 0
-                          ? "gethostbyname_ts never called gethostbyname: the task is to wrap it (lock and copy)"
-                          : quoted("one.test") + " had neither called gethostbyname nor returned after 5 s");
+    exercise::verdict(
+        fake::calls.load() == 0
+            ? "gethostbyname_ts never called gethostbyname: the task is to wrap it (lock and copy)"
+            : quoted("one.test") + " had neither called gethostbyname nor returned after 5 s");
     free_all({first_result});
     return;
   }
@@ -511,27 +544,34 @@ TEST_CASE("[2] while one thread is inside gethostbyname, another caller waits fo
     second_result = gethostbyname_ts("two.test");
   });
   int asleep = 0;  // looks in a row that found the second thread asleep, outside
-  exercise::wait_until([&] {
-    if (fake::done.load() > 0) return true;  // its call went through gethostbyname
-    if (!second_calling.load()) return false;
-    asleep = exercise::thread_state(second_tid.load()) == 'S' && fake::calls.load() == 1 ? asleep + 1 : 0;
-    return asleep >= 3;
-  }, 5s);
+  exercise::wait_until(
+      [&] {
+        if (fake::done.load() > 0) return true;  // its call went through gethostbyname
+        if (!second_calling.load()) return false;
+        asleep = exercise::thread_state(second_tid.load()) == 'S' && fake::calls.load() == 1
+                     ? asleep + 1
+                     : 0;
+        return asleep >= 3;
+      },
+      5s);
   fake::let_go = true;
   first.join();
   second.join();
   // Only the lock is judged here: a result that is no copy is the copy check's to name.
   const bool copies = first_result != nullptr && second_result != nullptr &&
-                      fake::static_part(first_result).empty() && fake::static_part(second_result).empty();
-  exercise::expect(fake::overlaps.load() == 0,
-                   "while a thread was inside gethostbyname for one.test, a second thread went in too, for "
-                   "two.test: nothing kept it out, and its call overwrote the first one's answer (the first "
-                   "thread got back " + describe(first_result) +
-                       "); hold a lock from before the call until the copy is made") &&
+                      fake::static_part(first_result).empty() &&
+                      fake::static_part(second_result).empty();
+  exercise::expect(
+      fake::overlaps.load() == 0,
+      "while a thread was inside gethostbyname for one.test, a second thread went in too, for "
+      "two.test: nothing kept it out, and its call overwrote the first one's answer (the first "
+      "thread got back " +
+          describe(first_result) + "); hold a lock from before the call until the copy is made") &&
       exercise::expect(!copies || (describe(first_result) == describe(*find_made_up("one.test")) &&
                                    describe(second_result) == describe(*find_made_up("two.test"))),
                        "with the second thread kept waiting, " + quoted("one.test") + " gave " +
-                           describe(first_result) + " and " + quoted("two.test") + " gave " + describe(second_result));
+                           describe(first_result) + " and " + quoted("two.test") + " gave " +
+                           describe(second_result));
   free_all({first_result, second_result});
 }
 
@@ -542,26 +582,33 @@ TEST_CASE("[1] the copy is made before the lock is released") {
   fake::trap_armed = false;
   fake::answer_out = false;
   const std::string part = h ? fake::static_part(h) : "";
-  if (!exercise::expect(fake::calls.load() > 0,
-                        "gethostbyname_ts never called gethostbyname: the task is to wrap it (lock and copy)") ||
+  if (!exercise::expect(
+          fake::calls.load() > 0,
+          "gethostbyname_ts never called gethostbyname: the task is to wrap it (lock and copy)") ||
       !exercise::expect(h != nullptr, quoted("one.test") + " returned NULL") ||
-      !exercise::expect(part.empty(), "the result of " + quoted("one.test") + " is not a copy: its " + part +
-                                          " is in gethostbyname's static result, which no lock protects once "
-                                          "gethostbyname_ts has returned") ||
-      !exercise::expect(fake::trapped.load() > 0,
-                        "gethostbyname_ts released no lock after gethostbyname answered (no V, sem_post or "
-                        "mutex unlock): lock before calling gethostbyname, unlock once the copy is made")) {
+      !exercise::expect(part.empty(),
+                        "the result of " + quoted("one.test") + " is not a copy: its " + part +
+                            " is in gethostbyname's static result, which no lock protects once "
+                            "gethostbyname_ts has returned") ||
+      !exercise::expect(
+          fake::trapped.load() > 0,
+          "gethostbyname_ts released no lock after gethostbyname answered (no V, sem_post or "
+          "mutex unlock): lock before calling gethostbyname, unlock once the copy is made")) {
     free_all({h});
     return;
   }
-  exercise::expect(describe(h) == describe(*find_made_up("one.test")),
-                   "gethostbyname_ts released its lock before it had copied gethostbyname's answer: right after "
-                   "the unlock another thread called gethostbyname(\"two.test\"), as one may at any time, and the "
-                   "copy returned for one.test said " + describe(h) + "; copy first, then unlock");
+  exercise::expect(
+      describe(h) == describe(*find_made_up("one.test")),
+      "gethostbyname_ts released its lock before it had copied gethostbyname's answer: right after "
+      "the unlock another thread called gethostbyname(\"two.test\"), as one may at any time, and "
+      "the "
+      "copy returned for one.test said " +
+          describe(h) + "; copy first, then unlock");
   free_all({h});
 }
 
-TEST_CASE("[1] many threads at once: every result right, and still right after other threads' calls") {
+TEST_CASE(
+    "[1] many threads at once: every result right, and still right after other threads' calls") {
   fake::reset();
   const std::vector<named> known = known_names();
   const int threads = 8, calls = 100, kept = 3;
@@ -583,13 +630,15 @@ TEST_CASE("[1] many threads at once: every result right, and still right after o
         const named& n = known[static_cast<std::size_t>(t + i) % known.size()];
         hostent* h = gethostbyname_ts(n.name.c_str());
         if (const std::string part = h ? fake::static_part(h) : ""; !part.empty()) {
-          report("thread " + std::to_string(t) + ": the result of " + quoted(n.name) + " is not a copy: its " +
-                 part + " is in gethostbyname's static result, which every other thread's call overwrites");
+          report(
+              "thread " + std::to_string(t) + ": the result of " + quoted(n.name) +
+              " is not a copy: its " + part +
+              " is in gethostbyname's static result, which every other thread's call overwrites");
           break;
         }
         if (h == nullptr || describe(h) != describe(n.want)) {
-          report("thread " + std::to_string(t) + ": " + quoted(n.name) + " gave " + describe(h) + ", not " +
-                 describe(n.want));
+          report("thread " + std::to_string(t) + ": " + quoted(n.name) + " gave " + describe(h) +
+                 ", not " + describe(n.want));
           mine.push_back({h, &n});
           break;
         }
@@ -597,9 +646,9 @@ TEST_CASE("[1] many threads at once: every result right, and still right after o
         if (mine.size() > static_cast<std::size_t>(kept)) {
           const held old = mine.front();
           if (describe(old.h) != describe(old.n->want)) {
-            report("thread " + std::to_string(t) + ": the result of " + quoted(old.n->name) + " said " +
-                   describe(old.h) + " after " + std::to_string(kept) + " more calls (it said " +
-                   describe(old.n->want) + " when it was returned)");
+            report("thread " + std::to_string(t) + ": the result of " + quoted(old.n->name) +
+                   " said " + describe(old.h) + " after " + std::to_string(kept) +
+                   " more calls (it said " + describe(old.n->want) + " when it was returned)");
             break;
           }
           mine.erase(mine.begin());
@@ -612,9 +661,11 @@ TEST_CASE("[1] many threads at once: every result right, and still right after o
     });
   for (auto& th : all) th.join();
   const int overlaps = fake::overlaps.load();
-  exercise::expect(mistake.empty() && overlaps == 0,
-                   std::to_string(threads) + " threads calling gethostbyname_ts at once: " +
-                       (mistake.empty() ? "every result was right" : mistake) +
-                       (overlaps == 0 ? "" : "; " + exercise::times(overlaps) +
-                                                  " a thread went into gethostbyname while another was inside"));
+  exercise::expect(
+      mistake.empty() && overlaps == 0,
+      std::to_string(threads) + " threads calling gethostbyname_ts at once: " +
+          (mistake.empty() ? "every result was right" : mistake) +
+          (overlaps == 0 ? ""
+                         : "; " + exercise::times(overlaps) +
+                               " a thread went into gethostbyname while another was inside"));
 }

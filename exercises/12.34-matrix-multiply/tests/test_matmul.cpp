@@ -40,14 +40,14 @@ namespace watch {
 
 // One thread that matmul created.
 struct worker {
-  void* (*routine)(void*);          // what it runs, and its argument
+  void* (*routine)(void*);  // what it runs, and its argument
   void* arg;
-  pthread_t tid{};                  // set once pthread_create returned
-  int index = 0;                    // 0, 1, ...: in the order created
-  std::atomic<bool> go{false};      // it may run now
+  pthread_t tid{};              // set once pthread_create returned
+  int index = 0;                // 0, 1, ...: in the order created
+  std::atomic<bool> go{false};  // it may run now
   std::atomic<bool> started{false};
   std::atomic<bool> finished{false};
-  bool joined = false;              // by matmul
+  bool joined = false;  // by matmul
   bool detached = false;
 };
 
@@ -55,7 +55,8 @@ std::atomic<bool> on{false};                   // a matmul call is being watched
 std::vector<std::unique_ptr<worker>> workers;  // touched by the calling thread only
 double* c = nullptr;                           // the watched product, n x p
 std::size_t elements = 0;
-std::vector<std::uint64_t> writers;  // per element of C: the threads that wrote it (bit t: thread t)
+std::vector<std::uint64_t>
+    writers;  // per element of C: the threads that wrote it (bit t: thread t)
 
 // Marks the end of a thread's routine, whether it returns or calls pthread_exit.
 struct end_mark {
@@ -144,7 +145,8 @@ extern "C" int pthread_join(pthread_t tid, void** result) {
 
 extern "C" int pthread_detach(pthread_t tid) noexcept {
   const int rc = watch::real_detach(tid);
-  if (watch::worker* w = watch::on.load() ? watch::find(tid) : nullptr; w && rc == 0) w->detached = true;
+  if (watch::worker* w = watch::on.load() ? watch::find(tid) : nullptr; w && rc == 0)
+    w->detached = true;
   return rc;
 }
 
@@ -157,8 +159,9 @@ struct shape {
 };
 
 std::string show(const shape& s) {
-  return "matmul(" + std::to_string(s.n) + "x" + std::to_string(s.m) + " times " + std::to_string(s.m) + "x" +
-         std::to_string(s.p) + ", threads = " + std::to_string(s.threads) + ")";
+  return "matmul(" + std::to_string(s.n) + "x" + std::to_string(s.m) + " times " +
+         std::to_string(s.m) + "x" + std::to_string(s.p) +
+         ", threads = " + std::to_string(s.threads) + ")";
 }
 
 // What C held before the call: a NaN no product of whole numbers gives.
@@ -171,17 +174,18 @@ double marker() {
 
 // What a watched call did.
 struct outcome {
-  std::vector<double> want;        // the sequential product
-  std::vector<double> at_return;   // C when matmul returned
+  std::vector<double> want;            // the sequential product
+  std::vector<double> at_return;       // C when matmul returned
   std::vector<std::uint64_t> writers;  // per element: the threads that wrote it (bit t: thread t)
   int created = 0, joined = 0, detached = 0;
-  int ran_at_return = 0;           // threads that had started by the time matmul returned
+  int ran_at_return = 0;                  // threads that had started by the time matmul returned
   std::vector<std::vector<int>> rows_of;  // per thread: the rows it wrote all of, in order
-  std::vector<bool> partial_rows;  // per thread: it wrote only part of some row
+  std::vector<bool> partial_rows;         // per thread: it wrote only part of some row
 };
 
 outcome run(const shape& s) {
-  const auto n = static_cast<std::size_t>(s.n), m = static_cast<std::size_t>(s.m), p = static_cast<std::size_t>(s.p);
+  const auto n = static_cast<std::size_t>(s.n), m = static_cast<std::size_t>(s.m),
+             p = static_cast<std::size_t>(s.p);
   std::vector<double> a(n * m), b(m * p), c(n * p, marker());
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t k = 0; k < m; ++k) a[i * m + k] = static_cast<double>((i * 7 + k * 3) % 9 + 1);
@@ -226,8 +230,10 @@ outcome run(const shape& s) {
     for (std::size_t t = 0; t < watch::workers.size(); ++t) {
       std::size_t wrote = 0;
       for (std::size_t j = 0; j < p; ++j) wrote += (o.writers[i * p + j] >> (t % 64)) & 1;
-      if (wrote == p) o.rows_of[t].push_back(static_cast<int>(i));
-      else if (wrote > 0) o.partial_rows[t] = true;
+      if (wrote == p)
+        o.rows_of[t].push_back(static_cast<int>(i));
+      else if (wrote > 0)
+        o.partial_rows[t] = true;
     }
   for (auto& w : watch::workers)
     if (w->detached) exercise::wait_until([&] { return w->finished.load(); }, 10s);
@@ -262,72 +268,91 @@ std::string wrong_elements(const shape& s, const outcome& o) {
   }
   if (wrong == 0) return "";
   const std::size_t p = static_cast<std::size_t>(s.p);
-  const std::string where = "c[" + std::to_string(first / p) + "][" + std::to_string(first % p) + "]";
-  std::string text = show(s) + ": " + std::to_string(wrong) + " of " + std::to_string(o.want.size()) +
-                     " elements of C are wrong when it returns";
+  const std::string where =
+      "c[" + std::to_string(first / p) + "][" + std::to_string(first % p) + "]";
+  std::string text = show(s) + ": " + std::to_string(wrong) + " of " +
+                     std::to_string(o.want.size()) + " elements of C are wrong when it returns";
   if (unwritten == wrong)
-    text += ", all never written (the first, " + where + ", should be " + std::to_string(static_cast<long long>(o.want[first])) + ")";
+    text += ", all never written (the first, " + where + ", should be " +
+            std::to_string(static_cast<long long>(o.want[first])) + ")";
   else
     text += "; the first, " + where + ", is " +
             (std::isnan(o.at_return[first]) ? std::string("never written")
-                                              : std::to_string(o.at_return[first])) +
+                                            : std::to_string(o.at_return[first])) +
             ", not " + std::to_string(static_cast<long long>(o.want[first]));
   if (o.created > 0 && o.ran_at_return < o.created)
-    text += " (" + std::to_string(o.created - o.ran_at_return) + " of its " + threads_word(o.created) +
-            " had not even started)";
+    text += " (" + std::to_string(o.created - o.ran_at_return) + " of its " +
+            threads_word(o.created) + " had not even started)";
   return text;
 }
 
 }  // namespace
 
 TEST_CASE("[3] C = A x B exactly, for every shape and thread count") {
-  for (const shape& s : {shape{1, 1, 1, 1}, shape{7, 3, 5, 3}, shape{64, 64, 64, 4}, shape{5, 4, 6, 8},
-                         shape{13, 5, 9, 4}, shape{10, 7, 3, 1}, shape{3, 8, 2, 2}}) {
+  for (const shape& s :
+       {shape{1, 1, 1, 1}, shape{7, 3, 5, 3}, shape{64, 64, 64, 4}, shape{5, 4, 6, 8},
+        shape{13, 5, 9, 4}, shape{10, 7, 3, 1}, shape{3, 8, 2, 2}}) {
     const outcome o = run(s);
     if (!exercise::expect(wrong_elements(s, o).empty(), wrong_elements(s, o))) return;
   }
 }
 
 TEST_CASE("[3] creates min(threads, n) threads and joins every one before it returns") {
-  for (const shape& s : {shape{64, 64, 64, 4}, shape{7, 3, 5, 3}, shape{5, 4, 6, 8}, shape{10, 7, 3, 1}}) {
+  for (const shape& s :
+       {shape{64, 64, 64, 4}, shape{7, 3, 5, 3}, shape{5, 4, 6, 8}, shape{10, 7, 3, 1}}) {
     const outcome o = run(s);
     const int k = expected_threads(s);
-    if (!exercise::expect(o.created > 0, show(s) + " created no threads: the calling thread computed all of C "
-                                                   "itself; create " + threads_word(k) + ", each for a block of rows"))
+    if (!exercise::expect(o.created > 0,
+                          show(s) +
+                              " created no threads: the calling thread computed all of C "
+                              "itself; create " +
+                              threads_word(k) + ", each for a block of rows"))
       return;
-    if (!exercise::expect(o.created == k,
-                          show(s) + " created " + threads_word(o.created) + ", not " + std::to_string(k) +
-                              (s.threads > s.n ? " (with more threads than rows, one thread per row: min(threads, n))"
-                                               : "")))
+    if (!exercise::expect(
+            o.created == k,
+            show(s) + " created " + threads_word(o.created) + ", not " + std::to_string(k) +
+                (s.threads > s.n
+                     ? " (with more threads than rows, one thread per row: min(threads, n))"
+                     : "")))
       return;
-    if (!exercise::expect(o.joined == o.created,
-                          show(s) + " created " + threads_word(o.created) + " and joined " + std::to_string(o.joined) +
-                              " of them before it returned" +
-                              (o.detached > 0 ? " (it detached " + std::to_string(o.detached) + ")" : "") + "; " +
-                              std::to_string(o.created - o.ran_at_return) + " of them had not even started, so C "
-                              "was not computed yet when the caller got it back: join every thread before returning"))
+    if (!exercise::expect(
+            o.joined == o.created,
+            show(s) + " created " + threads_word(o.created) + " and joined " +
+                std::to_string(o.joined) + " of them before it returned" +
+                (o.detached > 0 ? " (it detached " + std::to_string(o.detached) + ")" : "") + "; " +
+                std::to_string(o.created - o.ran_at_return) +
+                " of them had not even started, so C "
+                "was not computed yet when the caller got it back: join every thread before "
+                "returning"))
       return;
   }
 }
 
-TEST_CASE("[3] each thread computes one block of consecutive rows, every row by exactly one thread") {
-  for (const shape& s : {shape{13, 5, 9, 4}, shape{7, 3, 5, 3}, shape{64, 64, 64, 4}, shape{5, 4, 6, 8}}) {
+TEST_CASE(
+    "[3] each thread computes one block of consecutive rows, every row by exactly one thread") {
+  for (const shape& s :
+       {shape{13, 5, 9, 4}, shape{7, 3, 5, 3}, shape{64, 64, 64, 4}, shape{5, 4, 6, 8}}) {
     const outcome o = run(s);
-    if (!exercise::expect(o.created > 0, show(s) + " created no threads: the calling thread computed every row"))
+    if (!exercise::expect(o.created > 0,
+                          show(s) + " created no threads: the calling thread computed every row"))
       return;
     const auto p = static_cast<std::size_t>(s.p);
     bool same_rows = o.rows_of.size() > 1;
-    for (const auto& rows : o.rows_of) same_rows = same_rows && !rows.empty() && rows == o.rows_of[0];
+    for (const auto& rows : o.rows_of)
+      same_rows = same_rows && !rows.empty() && rows == o.rows_of[0];
     if (same_rows && static_cast<int>(o.rows_of[0].size()) < s.n) {
       exercise::verdict(show(s) + ": all " + threads_word(o.created) + " computed the same rows, " +
-                        rows_text(o.rows_of[0]) + ", and no other: they all read one argument that the caller "
+                        rows_text(o.rows_of[0]) +
+                        ", and no other: they all read one argument that the caller "
                         "changed after creating them; give each thread an argument of its own");
       return;
     }
     if (same_rows) {
-      exercise::verdict(show(s) + ": every one of the " + threads_word(o.created) + " wrote every element of C: "
-                        "each element is for one thread to compute whole, the one whose block of rows holds it "
-                        "(threads that add into the same element race)");
+      exercise::verdict(
+          show(s) + ": every one of the " + threads_word(o.created) +
+          " wrote every element of C: "
+          "each element is for one thread to compute whole, the one whose block of rows holds it "
+          "(threads that add into the same element race)");
       return;
     }
     for (std::size_t e = 0; e < o.writers.size(); ++e) {
@@ -339,40 +364,45 @@ TEST_CASE("[3] each thread computes one block of consecutive rows, every row by 
       std::string names;
       for (std::size_t i = 0; i < who.size(); ++i)
         names += (i == 0 ? "" : i + 1 == who.size() ? " and " : ", ") + std::to_string(who[i]);
-      exercise::verdict(show(s) + ": threads " + names + " all wrote c[" + std::to_string(e / p) + "][" +
-                        std::to_string(e % p) + "]: each row of C belongs to one thread");
+      exercise::verdict(show(s) + ": threads " + names + " all wrote c[" + std::to_string(e / p) +
+                        "][" + std::to_string(e % p) + "]: each row of C belongs to one thread");
       return;
     }
     for (std::size_t t = 0; t < o.partial_rows.size(); ++t)
-      if (!exercise::expect(!o.partial_rows[t], show(s) + ": thread " + std::to_string(t) +
-                                                    " wrote only part of a row; each thread computes whole rows"))
+      if (!exercise::expect(!o.partial_rows[t],
+                            show(s) + ": thread " + std::to_string(t) +
+                                " wrote only part of a row; each thread computes whole rows"))
         return;
     std::vector<int> missing;
     for (int i = 0; i < s.n; ++i) {
       bool owned = false;
-      for (const auto& rows : o.rows_of) owned = owned || std::find(rows.begin(), rows.end(), i) != rows.end();
+      for (const auto& rows : o.rows_of)
+        owned = owned || std::find(rows.begin(), rows.end(), i) != rows.end();
       if (!owned) missing.push_back(i);
     }
     const int k = expected_threads(s);
-    if (!exercise::expect(missing.empty(),
-                          show(s) + ": " + rows_text(missing) + " of C " + (missing.size() == 1 ? "was" : "were") +
-                              " computed by no thread" +
-                              (s.n % k != 0 ? " (" + std::to_string(s.n) + " rows on " + threads_word(k) +
-                                                  " do not split evenly: the " + std::to_string(s.n % k) +
-                                                  " left over by n / threads need a thread too)"
-                                            : "")))
+    if (!exercise::expect(
+            missing.empty(),
+            show(s) + ": " + rows_text(missing) + " of C " +
+                (missing.size() == 1 ? "was" : "were") + " computed by no thread" +
+                (s.n % k != 0 ? " (" + std::to_string(s.n) + " rows on " + threads_word(k) +
+                                    " do not split evenly: the " + std::to_string(s.n % k) +
+                                    " left over by n / threads need a thread too)"
+                              : "")))
       return;
     const int most = (s.n + k - 1) / k;
     for (std::size_t t = 0; t < o.rows_of.size(); ++t) {
       const auto& rows = o.rows_of[t];
-      if (!exercise::expect(rows.empty() || rows.back() - rows.front() + 1 == static_cast<int>(rows.size()),
-                            show(s) + ": thread " + std::to_string(t) + " computed " + rows_text(rows) +
-                                ", not one block of consecutive rows"))
+      if (!exercise::expect(
+              rows.empty() || rows.back() - rows.front() + 1 == static_cast<int>(rows.size()),
+              show(s) + ": thread " + std::to_string(t) + " computed " + rows_text(rows) +
+                  ", not one block of consecutive rows"))
         return;
       if (!exercise::expect(static_cast<int>(rows.size()) <= most,
-                            show(s) + ": thread " + std::to_string(t) + " computed " + rows_text(rows) + " (" +
-                                std::to_string(rows.size()) + " rows) while no thread needs more than " +
-                                std::to_string(most) + ": the work is not spread"))
+                            show(s) + ": thread " + std::to_string(t) + " computed " +
+                                rows_text(rows) + " (" + std::to_string(rows.size()) +
+                                " rows) while no thread needs more than " + std::to_string(most) +
+                                ": the work is not spread"))
         return;
     }
   }
@@ -384,7 +414,8 @@ TEST_CASE("[1] a thread count below 1 counts as 1") {
     const outcome o = run(s);
     if (!exercise::expect(wrong_elements(s, o).empty(), wrong_elements(s, o))) return;
     if (!exercise::expect(o.created == 1 && o.joined == 1,
-                          show(s) + " created " + threads_word(o.created) + " and joined " + std::to_string(o.joined) +
+                          show(s) + " created " + threads_word(o.created) + " and joined " +
+                              std::to_string(o.joined) +
                               "; a count below 1 counts as 1: one thread, joined"))
       return;
   }

@@ -9,8 +9,8 @@
 // lets only one writer at a time gather places: two writers with half the places each would
 // wait for each other forever. It is released once the writer has all n, so a second writer
 // can queue for places like any reader instead of waiting behind the first one's whole write.
-#include "csapp.h"
 #include "rw.h"
+#include "csapp.h"
 
 static int places;  /* n: at most this many readers inside at once */
 static sem_t slots; /* free places; initially n */

@@ -10,12 +10,12 @@
 // waits while anyone is inside; a writer who leaves lets the next waiting writer in, and the
 // waiting readers only when no writer waits. Readers can starve; writers never wait for a
 // reader that arrived after them.
-#include "csapp.h"
 #include "rw.h"
+#include "csapp.h"
 
-static sem_t mutex;                       /* guards the counts; passed on to whoever is let in */
-static sem_t r, w;                        /* waiting readers, waiting writers sleep here */
-static int readers, writers;              /* inside now (writers: 0 or 1) */
+static sem_t mutex;                          /* guards the counts; passed on to whoever is let in */
+static sem_t r, w;                           /* waiting readers, waiting writers sleep here */
+static int readers, writers;                 /* inside now (writers: 0 or 1) */
 static int readers_waiting, writers_waiting; /* asleep on r, on w, not yet let in */
 
 void rw_init(void) {

@@ -2,25 +2,25 @@
 // gethostbyname until the deep copy is finished, so no other caller of gethostbyname_ts can
 // overwrite the static result while it is read; every string and array is copied, so nothing in
 // the caller's result points into that static storage.
-#include "csapp.h"
 #include "gethostbyname_ts.h"
+#include "csapp.h"
 
 static sem_t mutex; /* one thread at a time inside gethostbyname and its static result */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void init_mutex(void) { Sem_init(&mutex, 0, 1); }
 
-static char *copy_string(const char *s) {
-  char *copy = Malloc(strlen(s) + 1);
+static char* copy_string(const char* s) {
+  char* copy = Malloc(strlen(s) + 1);
   strcpy(copy, s);
   return copy;
 }
 
 /* A NULL-terminated array of items, each copied: strings when size is 0, else size bytes */
-static char **copy_list(char **list, int size) {
+static char** copy_list(char** list, int size) {
   int n = 0;
   while (list[n] != NULL) n++;
-  char **copy = Malloc((n + 1) * sizeof(char *));
+  char** copy = Malloc((n + 1) * sizeof(char*));
   for (int i = 0; i < n; i++) {
     if (size == 0) {
       copy[i] = copy_string(list[i]);
@@ -33,12 +33,12 @@ static char **copy_list(char **list, int size) {
   return copy;
 }
 
-static void free_list(char **list) {
+static void free_list(char** list) {
   for (int i = 0; list[i] != NULL; i++) Free(list[i]);
   Free(list);
 }
 
-struct hostent *gethostbyname_ts(const char *name) {
+struct hostent* gethostbyname_ts(const char* name) {
   struct hostent *sharedp, *privatep = NULL;
 
   Pthread_once(&once, init_mutex);
@@ -56,7 +56,7 @@ struct hostent *gethostbyname_ts(const char *name) {
   return privatep;
 }
 
-void freehostent_ts(struct hostent *h) {
+void freehostent_ts(struct hostent* h) {
   if (h == NULL) return;
   Free(h->h_name);
   free_list(h->h_aliases);

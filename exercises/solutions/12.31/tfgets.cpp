@@ -4,18 +4,19 @@
 // waiting then, the handler jumps out of it, back into tfgets, which returns NULL. Whichever
 // comes first, tfgets then kills the timer, reaps it and puts back the caller's action for
 // SIGUSR1, so that it leaves nothing behind.
-#include "csapp.h"
 #include "tfgets.h"
+#include "csapp.h"
 
-static sigjmp_buf timed_out;           // where the handler jumps to
-static volatile sig_atomic_t waiting;  // 1 while fgets may be interrupted: a late signal must not jump
+static sigjmp_buf timed_out;  // where the handler jumps to
+static volatile sig_atomic_t
+    waiting;  // 1 while fgets may be interrupted: a late signal must not jump
 
 static void timer_went_off(int sig) {
   (void)sig;
   if (waiting) siglongjmp(timed_out, 1);
 }
 
-char *tfgets(char *s, int size, FILE *stream) {
+char* tfgets(char* s, int size, FILE* stream) {
   // No SA_RESTART: the signal interrupts the read fgets is blocked in (a runtime that delays
   // handlers to the end of a system call, as ThreadSanitizer does, must see that read end).
   struct sigaction action, previous;
@@ -33,7 +34,7 @@ char *tfgets(char *s, int size, FILE *stream) {
     _exit(0);
   }
 
-  char *volatile line = NULL;  // volatile: it must survive the jump
+  char* volatile line = NULL;          // volatile: it must survive the jump
   if (sigsetjmp(timed_out, 1) == 0) {  // 1: the jump puts the signal mask back too
     waiting = 1;
     line = fgets(s, size, stream);

@@ -2,12 +2,12 @@
 // inside never gives the mutex back (only the last reader out releases it, one way or the
 // other), so the next thread to touch the counts blocks for good.
 // verdict: reader 2 never came back from reader_exit
-#include "csapp.h"
 #include "rw.h"
+#include "csapp.h"
 
-static sem_t mutex;                       /* guards the counts; passed on to whoever is let in */
-static sem_t r, w;                        /* waiting readers, waiting writers sleep here */
-static int readers, writers;              /* inside now (writers: 0 or 1) */
+static sem_t mutex;                          /* guards the counts; passed on to whoever is let in */
+static sem_t r, w;                           /* waiting readers, waiting writers sleep here */
+static int readers, writers;                 /* inside now (writers: 0 or 1) */
 static int readers_waiting, writers_waiting; /* asleep on r, on w, not yet let in */
 
 void rw_init(void) {

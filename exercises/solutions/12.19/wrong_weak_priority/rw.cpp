@@ -3,8 +3,8 @@
 // writer leaves, the semaphore (not the policy) picks who goes next, and a writer that has
 // waited longer goes first.
 // verdict: writer 2 got in instead of reader 1 and reader 2
-#include "csapp.h"
 #include "rw.h"
+#include "csapp.h"
 
 static int readcnt;    /* Initially = 0 */
 static sem_t mutex, w; /* Both initially = 1 */

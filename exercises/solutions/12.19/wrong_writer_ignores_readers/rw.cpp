@@ -1,12 +1,12 @@
 // Problem 12.19 - a typical wrong solution: the writer checks only for another writer inside
 // before it goes in, so it writes while readers are reading.
 // verdict: writer 1 got in while reader 1 and reader 2 were inside
-#include "csapp.h"
 #include "rw.h"
+#include "csapp.h"
 
-static sem_t mutex;                       /* guards the counts; passed on to whoever is let in */
-static sem_t r, w;                        /* waiting readers, waiting writers sleep here */
-static int readers, writers;              /* inside now (writers: 0 or 1) */
+static sem_t mutex;                          /* guards the counts; passed on to whoever is let in */
+static sem_t r, w;                           /* waiting readers, waiting writers sleep here */
+static int readers, writers;                 /* inside now (writers: 0 or 1) */
 static int readers_waiting, writers_waiting; /* asleep on r, on w, not yet let in */
 
 void rw_init(void) {

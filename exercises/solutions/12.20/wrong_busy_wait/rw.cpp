@@ -2,8 +2,8 @@
 // place spins, asking the semaphore again and again, instead of blocking in P: it burns a CPU
 // for as long as it waits.
 // verdict: reader 4 kept running in reader_enter
-#include "csapp.h"
 #include "rw.h"
+#include "csapp.h"
 
 static int places;  /* n: at most this many readers inside at once */
 static sem_t slots; /* free places; initially n */
@@ -34,4 +34,3 @@ void writer_enter(void) {
 void writer_exit(void) {
   for (int i = 0; i < places; i++) V(&slots);
 }
-

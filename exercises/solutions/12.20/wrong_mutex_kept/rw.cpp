@@ -1,8 +1,8 @@
 // Problem 12.20 - a typical wrong solution: the writer never gives the mutex back, so the next
 // writer waits for it forever, even once nobody is inside.
 // verdict: nobody is inside, yet writer 2 still waits
-#include "csapp.h"
 #include "rw.h"
+#include "csapp.h"
 
 static int places;  /* n: at most this many readers inside at once */
 static sem_t slots; /* free places; initially n */
@@ -26,4 +26,3 @@ void writer_enter(void) {
 void writer_exit(void) {
   for (int i = 0; i < places; i++) V(&slots);
 }
-

@@ -2,8 +2,8 @@
 // place first), which still favours the readers: while readers overlap, w stays with them, so
 // a steady stream of readers keeps a writer out for good.
 // verdict: writer 1 was still waiting after
-#include "csapp.h"
 #include "rw.h"
+#include "csapp.h"
 
 static int readcnt;    /* readers inside */
 static sem_t mutex, w; /* Figure 12.26's, both initially 1 */

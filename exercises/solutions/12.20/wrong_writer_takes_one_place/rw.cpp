@@ -1,8 +1,8 @@
 // Problem 12.20 - a typical wrong solution: the writer takes one place, like a reader, so it
 // writes while other readers are reading.
 // verdict: writer 1 got in while reader 1 and reader 2 were inside
-#include "csapp.h"
 #include "rw.h"
+#include "csapp.h"
 
 static int places;  /* n: at most this many readers inside at once */
 static sem_t slots; /* free places; initially n */
@@ -24,7 +24,4 @@ void writer_enter(void) {
   V(&mutex);
 }
 
-void writer_exit(void) {
-  V(&slots);
-}
-
+void writer_exit(void) { V(&slots); }

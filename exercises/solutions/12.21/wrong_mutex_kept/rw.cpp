@@ -2,12 +2,12 @@
 // holding the mutex, so nobody can get at the counts to let it in: the readers inside can
 // never leave.
 // verdict: reader 1 never came back from reader_exit
-#include "csapp.h"
 #include "rw.h"
+#include "csapp.h"
 
-static sem_t mutex;                       /* guards the counts; passed on to whoever is let in */
-static sem_t r, w;                        /* waiting readers, waiting writers sleep here */
-static int readers, writers;              /* inside now (writers: 0 or 1) */
+static sem_t mutex;                          /* guards the counts; passed on to whoever is let in */
+static sem_t r, w;                           /* waiting readers, waiting writers sleep here */
+static int readers, writers;                 /* inside now (writers: 0 or 1) */
 static int readers_waiting, writers_waiting; /* asleep on r, on w, not yet let in */
 
 void rw_init(void) {

@@ -2,12 +2,12 @@
 // but a writer who leaves lets the waiting readers in first, ahead of a writer that is also
 // waiting: half of the priority.
 // verdict: reader 1 and reader 2 got in instead of writer 2
-#include "csapp.h"
 #include "rw.h"
+#include "csapp.h"
 
-static sem_t mutex;                       /* guards the counts; passed on to whoever is let in */
-static sem_t r, w;                        /* waiting readers, waiting writers sleep here */
-static int readers, writers;              /* inside now (writers: 0 or 1) */
+static sem_t mutex;                          /* guards the counts; passed on to whoever is let in */
+static sem_t r, w;                           /* waiting readers, waiting writers sleep here */
+static int readers, writers;                 /* inside now (writers: 0 or 1) */
 static int readers_waiting, writers_waiting; /* asleep on r, on w, not yet let in */
 
 void rw_init(void) {

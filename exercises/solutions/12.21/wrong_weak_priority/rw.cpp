@@ -2,8 +2,8 @@
 // reader that arrives while readers are inside walks in even though a writer is waiting, so a
 // steady stream of readers keeps the writers out.
 // verdict: and reader 2 got in: once a writer is waiting, no new reader may start
-#include "csapp.h"
 #include "rw.h"
+#include "csapp.h"
 
 static int readcnt;    /* Initially = 0 */
 static sem_t mutex, w; /* Both initially = 1 */

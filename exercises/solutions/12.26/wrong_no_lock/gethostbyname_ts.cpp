@@ -1,20 +1,20 @@
 // Problem 12.26 - a typical wrong solution: a careful deep copy, but no lock. Another thread's
 // call can overwrite the static result while this one is still inside gethostbyname or copying.
 // verdict: a second thread went in too
-#include "csapp.h"
 #include "gethostbyname_ts.h"
+#include "csapp.h"
 
-static char *copy_string(const char *s) {
-  char *copy = Malloc(strlen(s) + 1);
+static char* copy_string(const char* s) {
+  char* copy = Malloc(strlen(s) + 1);
   strcpy(copy, s);
   return copy;
 }
 
 /* A NULL-terminated array of items, each copied: strings when size is 0, else size bytes */
-static char **copy_list(char **list, int size) {
+static char** copy_list(char** list, int size) {
   int n = 0;
   while (list[n] != NULL) n++;
-  char **copy = Malloc((n + 1) * sizeof(char *));
+  char** copy = Malloc((n + 1) * sizeof(char*));
   for (int i = 0; i < n; i++) {
     if (size == 0) {
       copy[i] = copy_string(list[i]);
@@ -27,12 +27,12 @@ static char **copy_list(char **list, int size) {
   return copy;
 }
 
-static void free_list(char **list) {
+static void free_list(char** list) {
   for (int i = 0; list[i] != NULL; i++) Free(list[i]);
   Free(list);
 }
 
-struct hostent *gethostbyname_ts(const char *name) {
+struct hostent* gethostbyname_ts(const char* name) {
   struct hostent *sharedp, *privatep = NULL;
 
   sharedp = gethostbyname(name); /* on failure h_errno is set, in this thread */
@@ -47,7 +47,7 @@ struct hostent *gethostbyname_ts(const char *name) {
   return privatep;
 }
 
-void freehostent_ts(struct hostent *h) {
+void freehostent_ts(struct hostent* h) {
   if (h == NULL) return;
   Free(h->h_name);
   free_list(h->h_aliases);

@@ -1,15 +1,15 @@
 // Problem 12.26 - a typical wrong solution: under the lock, it copies the struct hostent but not
 // the strings and arrays it points to, which stay in gethostbyname's static buffer.
 // verdict: is a shallow copy
-#include "csapp.h"
 #include "gethostbyname_ts.h"
+#include "csapp.h"
 
 static sem_t mutex; /* one thread at a time inside gethostbyname and its static result */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void init_mutex(void) { Sem_init(&mutex, 0, 1); }
 
-struct hostent *gethostbyname_ts(const char *name) {
+struct hostent* gethostbyname_ts(const char* name) {
   struct hostent *sharedp, *privatep = NULL;
 
   Pthread_once(&once, init_mutex);
@@ -23,7 +23,7 @@ struct hostent *gethostbyname_ts(const char *name) {
   return privatep;
 }
 
-void freehostent_ts(struct hostent *h) {
+void freehostent_ts(struct hostent* h) {
   if (h == NULL) return;
   Free(h);
 }

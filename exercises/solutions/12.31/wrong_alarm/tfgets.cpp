@@ -1,8 +1,8 @@
 // Problem 12.31 - a typical wrong solution: it times fgets with alarm, which the problem rules
 // out (the point is to build the timer from a process and a signal).
 // verdict: tfgets called alarm
-#include "csapp.h"
 #include "tfgets.h"
+#include "csapp.h"
 
 static sigjmp_buf timed_out;
 static volatile sig_atomic_t waiting;
@@ -12,7 +12,7 @@ static void timer_went_off(int sig) {
   if (waiting) siglongjmp(timed_out, 1);
 }
 
-char *tfgets(char *s, int size, FILE *stream) {
+char* tfgets(char* s, int size, FILE* stream) {
   struct sigaction action, previous;
   memset(&action, 0, sizeof action);
   action.sa_handler = timer_went_off;
@@ -21,7 +21,7 @@ char *tfgets(char *s, int size, FILE *stream) {
   if (sigaction(SIGALRM, &action, &previous) < 0) unix_error("sigaction error");
 
   alarm(5);
-  char *volatile line = NULL;
+  char* volatile line = NULL;
   if (sigsetjmp(timed_out, 1) == 0) {
     waiting = 1;
     line = fgets(s, size, stream);

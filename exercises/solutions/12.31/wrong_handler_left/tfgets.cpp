@@ -1,8 +1,8 @@
 // Problem 12.31 - a typical wrong solution: it installs its handler and never puts the caller's
 // back, so after a call the caller's SIGUSR1 goes to tfgets's handler.
 // verdict: SIGUSR1's action is a handler of tfgets
-#include "csapp.h"
 #include "tfgets.h"
+#include "csapp.h"
 
 static sigjmp_buf timed_out;
 static volatile sig_atomic_t waiting;
@@ -12,7 +12,7 @@ static void timer_went_off(int sig) {
   if (waiting) siglongjmp(timed_out, 1);
 }
 
-char *tfgets(char *s, int size, FILE *stream) {
+char* tfgets(char* s, int size, FILE* stream) {
   struct sigaction action;
   memset(&action, 0, sizeof action);
   action.sa_handler = timer_went_off;
@@ -28,7 +28,7 @@ char *tfgets(char *s, int size, FILE *stream) {
     _exit(0);
   }
 
-  char *volatile line = NULL;
+  char* volatile line = NULL;
   if (sigsetjmp(timed_out, 1) == 0) {
     waiting = 1;
     line = fgets(s, size, stream);

@@ -3,8 +3,8 @@
 // handler runs; the handler never returns, so after a timeout SIGUSR1 stays blocked, and the
 // next timeout can never come.
 // verdict: left blocked (after a jump out of a handler
-#include "csapp.h"
 #include "tfgets.h"
+#include "csapp.h"
 
 static jmp_buf timed_out;
 static volatile sig_atomic_t waiting;
@@ -14,7 +14,7 @@ static void timer_went_off(int sig) {
   if (waiting) longjmp(timed_out, 1);
 }
 
-char *tfgets(char *s, int size, FILE *stream) {
+char* tfgets(char* s, int size, FILE* stream) {
   struct sigaction action, previous;
   memset(&action, 0, sizeof action);
   action.sa_handler = timer_went_off;
@@ -30,7 +30,7 @@ char *tfgets(char *s, int size, FILE *stream) {
     _exit(0);
   }
 
-  char *volatile line = NULL;
+  char* volatile line = NULL;
   if (setjmp(timed_out) == 0) {
     waiting = 1;
     line = fgets(s, size, stream);

@@ -2,10 +2,10 @@
 // When one read brought in two lines, the second is in the stream's buffer, not in the pipe:
 // select sees nothing to read and the call times out with the line right there.
 // verdict: where the descriptor (and select) knows nothing of them
-#include "csapp.h"
 #include "tfgets.h"
+#include "csapp.h"
 
-char *tfgets(char *s, int size, FILE *stream) {
+char* tfgets(char* s, int size, FILE* stream) {
   const int fd = fileno(stream);
   fd_set ready;
   FD_ZERO(&ready);

@@ -9,18 +9,18 @@
 #include "tfgets.h"
 
 struct request {
-  char *s;                  // fgets's arguments
+  char* s;  // fgets's arguments
   int size;
-  FILE *stream;
-  char *line;               // what fgets returned (once done is 1)
+  FILE* stream;
+  char* line;               // what fgets returned (once done is 1)
   int done;                 // 1 once fgets has returned
   pthread_mutex_t lock;     // guards line and done
   pthread_cond_t finished;  // signalled when done becomes 1
 };
 
-static void *reader(void *vargp) {
-  struct request *r = (struct request *)vargp;
-  char *line = fgets(r->s, r->size, r->stream);  // the only place it may be cancelled
+static void* reader(void* vargp) {
+  struct request* r = (struct request*)vargp;
+  char* line = fgets(r->s, r->size, r->stream);  // the only place it may be cancelled
   pthread_mutex_lock(&r->lock);
   r->line = line;
   r->done = 1;
@@ -29,7 +29,7 @@ static void *reader(void *vargp) {
   return NULL;
 }
 
-char *tfgets(char *s, int size, FILE *stream) {
+char* tfgets(char* s, int size, FILE* stream) {
   struct request r;
   r.s = s;
   r.size = size;

@@ -4,31 +4,31 @@
 // and 5 s after the call it cancels a reader that is long gone, through a request that was on
 // tfgets's stack.
 // verdict: 1 thread is still running a second later
-#include "csapp.h"
 #include "tfgets.h"
+#include "csapp.h"
 
 struct request {
-  char *s;           // fgets's arguments
+  char* s;  // fgets's arguments
   int size;
-  FILE *stream;
-  char *line;        // what fgets returned
+  FILE* stream;
+  char* line;        // what fgets returned
   pthread_t reader;  // the thread the timer cancels
 };
 
-static void *read_line(void *vargp) {
-  struct request *r = (struct request *)vargp;
+static void* read_line(void* vargp) {
+  struct request* r = (struct request*)vargp;
   r->line = fgets(r->s, r->size, r->stream);
   return NULL;
 }
 
-static void *timer(void *vargp) {
-  struct request *r = (struct request *)vargp;
+static void* timer(void* vargp) {
+  struct request* r = (struct request*)vargp;
   Sleep(5);
   pthread_cancel(r->reader);
   return NULL;
 }
 
-char *tfgets(char *s, int size, FILE *stream) {
+char* tfgets(char* s, int size, FILE* stream) {
   struct request r;
   r.s = s;
   r.size = size;
@@ -38,7 +38,7 @@ char *tfgets(char *s, int size, FILE *stream) {
   pthread_t timer_tid;
   Pthread_create(&timer_tid, NULL, timer, &r);
   Pthread_detach(timer_tid);
-  void *how;
+  void* how;
   Pthread_join(r.reader, &how);
   return how == PTHREAD_CANCELED ? NULL : r.line;
 }

@@ -2,19 +2,19 @@
 // which main rewrites for the next thread right after creating one (the race of Figure 12.42);
 // a thread that starts late computes a later thread's rows.
 // verdict: computed the same rows
-#include "csapp.h"
 #include "matmul.h"
+#include "csapp.h"
 
 /* What one thread computes: rows first..last-1 of C */
 struct block {
   const double *a, *b; /* A (n x m) and B (m x p) */
-  double *c;           /* C (n x p) */
+  double* c;           /* C (n x p) */
   int m, p;
   int first, last;
 };
 
-static void *multiply_rows(void *vargp) {
-  struct block *blk = static_cast<struct block *>(vargp);
+static void* multiply_rows(void* vargp) {
+  struct block* blk = static_cast<struct block*>(vargp);
   const int m = blk->m, p = blk->p;
   for (int i = blk->first; i < blk->last; i++)
     for (int j = 0; j < p; j++) {
@@ -25,11 +25,11 @@ static void *multiply_rows(void *vargp) {
   return NULL;
 }
 
-void matmul(const double *a, const double *b, double *c, int n, int m, int p, int threads) {
+void matmul(const double* a, const double* b, double* c, int n, int m, int p, int threads) {
   if (threads < 1) threads = 1;
   if (threads > n) threads = n; /* a thread with no row would only cost its creation */
 
-  pthread_t *tids = Malloc(threads * sizeof(pthread_t));
+  pthread_t* tids = Malloc(threads * sizeof(pthread_t));
   struct block blk; /* one argument for all: each thread reads it whenever it gets to run */
   const int rows = n / threads, extra = n % threads;
   int first = 0;
