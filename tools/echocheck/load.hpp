@@ -72,6 +72,18 @@ struct latency_summary {
   double p50 = 0, p90 = 0, p99 = 0, max = 0;
 };
 
+// The percentiles of `ns` (latencies in nanoseconds; all zero when empty). Also used by
+// http-check's load, so both tools count a percentile the same way.
+inline latency_summary summarize_latencies(std::vector<std::int64_t> ns) {
+  if (ns.empty()) return {};
+  auto at = [&](double q) {
+    const auto k = static_cast<std::size_t>(q * static_cast<double>(ns.size() - 1));
+    std::nth_element(ns.begin(), ns.begin() + static_cast<std::ptrdiff_t>(k), ns.end());
+    return static_cast<double>(ns[k]) * 1e-9;
+  };
+  return {at(0.50), at(0.90), at(0.99), at(1.0)};
+}
+
 struct load_result {
   int sessions = 0;            // sessions started
   int connected = 0;           // of them, established
@@ -447,16 +459,7 @@ class load_run {
       r.fewest = *lo;
       r.most = *hi;
     }
-    if (with_latency && !latencies_ns_.empty()) {
-      std::vector<std::int64_t> sorted = latencies_ns_;
-      auto at = [&](double q) {
-        const auto k = static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1));
-        std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(k),
-                         sorted.end());
-        return static_cast<double>(sorted[k]) * 1e-9;
-      };
-      r.latency = {at(0.50), at(0.90), at(0.99), at(1.0)};
-    }
+    if (with_latency) r.latency = summarize_latencies(latencies_ns_);
     return r;
   }
 

@@ -47,9 +47,11 @@ inline std::string flaw_names(const std::vector<finding>& findings) {
   return names;
 }
 
+// `tool` heads the report ("echo-check 127.0.0.1:8000"): http-check prints findings this way too.
 inline void print_text(std::FILE* out, const std::string& server,
-                       const std::vector<finding>& findings, const server_errors& errors = {}) {
-  std::fprintf(out, "echo-check %s\n", server.c_str());
+                       const std::vector<finding>& findings, const server_errors& errors = {},
+                       const char* tool = "echo-check") {
+  std::fprintf(out, "%s %s\n", tool, server.c_str());
   for (const auto& f : findings)
     std::fprintf(out, "%s  %-13s  %s\n", f.passed ? "PASS" : "FLAW", f.scenario.c_str(),
                  wrap(f.verdict, 21, 100).c_str());
