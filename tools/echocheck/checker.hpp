@@ -9,6 +9,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/types.h>
 
 #include <algorithm>
@@ -376,6 +377,34 @@ class checker {
             {}};
   }
 
+  // Memory is compared between the two halves, so before the first reading the server must be
+  // past its set-up for every slow client it serves at all: the thread or child started, its
+  // stack and buffers touched, its first echo written. (A server short of CPU could otherwise
+  // start them during the second half, and a sanitizer's per-thread memory would pass for
+  // growth with what they send.) A client with echo waiting in its socket has been served; a
+  // server that serves only some of them stops adding any for `quiet`.
+  template <typename Client>
+  static void wait_until_served(const std::vector<Client>& clients, clock::time_point bound,
+                                millis quiet) {
+    auto echoed = [](const Client& c) {
+      int waiting = 0;
+      return ::ioctl(c.fd.get(), FIONREAD, &waiting) == 0 && waiting > 0;
+    };
+    std::size_t served = 0;
+    auto progress = clock::now();
+    while (clock::now() < bound && clock::now() - progress < quiet) {
+      std::vector<pollfd> fds;
+      for (const auto& c : clients)
+        if (!echoed(c)) fds.push_back({c.fd.get(), POLLIN, 0});
+      if (fds.empty()) return;
+      if (clients.size() - fds.size() > served) {
+        served = clients.size() - fds.size();
+        progress = clock::now();
+      }
+      ::poll(fds.data(), fds.size(), 20);
+    }
+  }
+
   // Clients that send steadily and never read their echoes. A server that blocks writing
   // to one of them stops serving everybody else (the book's select pool, a pool whose
   // workers they all hold); an event loop that keeps reading them must keep their echoes
@@ -428,6 +457,7 @@ class checker {
     while (clock::now() < bound &&
            std::any_of(slows.begin(), slows.end(), [&](const slow& c) { return !done(c, 65536); }))
       pump(65536);
+    wait_until_served(slows, bound, quiet);
     csapp::unique_fd other = connect();
     const std::string ping = "are you still there?\n";
     double slowest = 0;
