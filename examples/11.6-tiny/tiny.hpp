@@ -73,7 +73,7 @@ inline void doit(int fd) {
   // whatever sscanf left in method, uri and version: stack garbage for an empty line)
   if (got < 0 || sscanf(buf, "%s %s %s", method, uri, version) != 3 ||
       strncmp(version, "HTTP/", 5) != 0) {
-    if (got < 0) read_requesthdrs(&rio); /* answer after the whole request: see the note */
+    if (got < 0) read_requesthdrs(&rio); /* all of it first: closing on unread bytes resets */
     clienterror(fd, "request line", "400", "Bad request", "Tiny could not parse the request");
     return;
   }
