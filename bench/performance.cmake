@@ -65,6 +65,7 @@ cmake --workflow --preset bench        # configure, build, run all, write this p
 ${RIO_COMMAND} --md=bench-fragments/bench-rio.md
 ${SBUF_COMMAND} --md=bench-fragments/bench-sbuf.md
 ${SERVERS_COMMAND} --out tour --bench-md bench-fragments/bench-servers.md
+${WEB_COMMAND} --md bench-fragments/bench-web.md
 ```
 
 How to read the ratio tables: a ratio is candidate speed / baseline speed for the same unit of
