@@ -36,6 +36,11 @@ TEST_CASE(
   CHECK(exists(kit + "/include/csapp.h"));
   CHECK(exists(kit + "/single_include/csapp.h"));
   CHECK(exists(kit + "/tools/echocheck/checker.hpp"));
+  CHECK(exists(kit + "/tools/httpcheck/checker.hpp"));  // the web-server problems' checker
+  // Tiny's pieces, which a web-server problem's tiny.cpp includes and its checks build on.
+  CHECK(exists(kit + "/examples/11.6-tiny/tiny.hpp"));
+  CHECK(exists(kit + "/examples/11.6-tiny/adder.cpp"));
+  CHECK(exists(kit + "/examples/11.6-tiny/www/home.html"));
   CHECK(exists(kit + "/12.16-hello/README.md"));
   CHECK(exists(kit + "/12.16-hello/tests/test_hello.cpp"));
   CHECK_FALSE(exists(kit + "/solutions"));  // no solution leaves with the handout
