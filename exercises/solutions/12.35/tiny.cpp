@@ -1,0 +1,44 @@
+// Problem 12.35 - the reference solution: Tiny with a process per connection. The parent
+// accepts, forks and closes its copy of the connection; the child serves it and exits; a
+// SIGCHLD handler reaps every child that has ended.
+#include "11.6-tiny/tiny.hpp"
+#include "csapp.h"
+
+// Reaps every ended child; several may end while one SIGCHLD is pending, hence the loop.
+// errno is saved: the handler may interrupt the main loop between a call and its errno test.
+void sigchld_handler(int) {
+  const int olderrno = errno;
+  while (waitpid(-1, NULL, WNOHANG) > 0)
+    ;
+  errno = olderrno;
+}
+
+int main(int argc, char** argv) {
+  int listenfd, connfd;
+  char hostname[MAXLINE], port[MAXLINE];
+  socklen_t clientlen;
+  struct sockaddr_storage clientaddr;
+
+  if (argc != 2) {
+    fprintf(stderr, "usage: %s <port>\n", argv[0]);
+    exit(2);
+  }
+
+  Signal(SIGCHLD, sigchld_handler);
+  listenfd = Open_listenfd(argv[1]);
+  while (1) {
+    clientlen = sizeof(clientaddr);
+    connfd = Accept(listenfd, (SA*)&clientaddr, &clientlen);
+    Getnameinfo((SA*)&clientaddr, clientlen, hostname, MAXLINE, port, MAXLINE, 0);
+    printf("Accepted connection from (%s, %s)\n", hostname, port);
+    fflush(stdout);  // before fork: a child must not print the parent's buffered lines again
+    if (Fork() == 0) {
+      Close(listenfd); /* the child serves this connection only */
+      doit(connfd);
+      Close(connfd);
+      fflush(stdout);
+      exit(0);
+    }
+    Close(connfd); /* the parent's copy: the child holds the connection now */
+  }
+}
