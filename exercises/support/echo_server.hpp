@@ -40,6 +40,39 @@ inline int unacknowledged(int fd) {
   return ::ioctl(fd, SIOCOUTQ, &n) == 0 ? n : -1;
 }
 
+// The receive queue of the server's end of the connection whose client end is `client_fd`: bytes
+// the client sent that the server has not read (from /proc/net/tcp6 or /proc/net/tcp, where the
+// connection is found by its two ports). -1 when it is not found.
+inline long unread(int client_fd) {
+  auto port_at = [](const sockaddr_storage& a) {
+    return ntohs(a.ss_family == AF_INET6 ? reinterpret_cast<const sockaddr_in6*>(&a)->sin6_port
+                                         : reinterpret_cast<const sockaddr_in*>(&a)->sin_port);
+  };
+  sockaddr_storage mine{}, peer{};
+  socklen_t len = sizeof mine, peer_len = sizeof peer;
+  if (::getsockname(client_fd, reinterpret_cast<sockaddr*>(&mine), &len) < 0 ||
+      ::getpeername(client_fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) < 0)
+    return -1;
+  const int client_port = port_at(mine), server_port = port_at(peer);
+  auto port_of = [](const std::string& address) {  // "0100007F:1F90": the port is hex
+    return std::stoi(address.substr(address.rfind(':') + 1), nullptr, 16);
+  };
+  for (const char* path : {"/proc/net/tcp6", "/proc/net/tcp"}) {
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);  // the header
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::string slot, local, remote, state, queues;
+      if (!(fields >> slot >> local >> remote >> state >> queues)) continue;
+      if (port_of(local) != server_port || port_of(remote) != client_port) continue;
+      if (state == "06") continue;  // TIME_WAIT: an earlier connection's ghost
+      return std::stol(queues.substr(queues.find(':') + 1), nullptr, 16);  // tx_queue:rx_queue
+    }
+  }
+  return -1;
+}
+
 // How the server runs besides its port.
 struct echo_server_options {
   bool with_stdin = false;  // a pipe to its stdin (type(): the figure's keyboard)
@@ -101,33 +134,8 @@ class echo_server {
   }
 
   // The receive queue of its end of the connection whose client end is `client_fd`: bytes the
-  // client sent that the server has not read (from /proc/net/tcp6 or /proc/net/tcp). -1 when
-  // the connection is not found.
-  long unread(int client_fd) const {
-    sockaddr_storage a{};
-    socklen_t len = sizeof a;
-    if (::getsockname(client_fd, reinterpret_cast<sockaddr*>(&a), &len) < 0) return -1;
-    const int client_port =
-        ntohs(a.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&a)->sin6_port
-                                      : reinterpret_cast<sockaddr_in*>(&a)->sin_port);
-    auto port_of = [](const std::string& address) {  // "0100007F:1F90": the port is hex
-      return std::stoi(address.substr(address.rfind(':') + 1), nullptr, 16);
-    };
-    for (const char* path : {"/proc/net/tcp6", "/proc/net/tcp"}) {
-      std::ifstream in(path);
-      std::string line;
-      std::getline(in, line);  // the header
-      while (std::getline(in, line)) {
-        std::istringstream fields(line);
-        std::string slot, local, remote, state, queues;
-        if (!(fields >> slot >> local >> remote >> state >> queues)) continue;
-        if (port_of(local) != port_ || port_of(remote) != client_port) continue;
-        if (state == "06") continue;  // TIME_WAIT: an earlier connection's ghost
-        return std::stol(queues.substr(queues.find(':') + 1), nullptr, 16);  // tx_queue:rx_queue
-      }
-    }
-    return -1;
-  }
+  // client sent that the server has not read. -1 when the connection is not found.
+  long unread(int client_fd) const { return exercise::unread(client_fd); }
 
   // Waits (at most `limit`) until it has read every byte this client sent.
   bool has_read_all(int client_fd, millis limit = patience) const {
