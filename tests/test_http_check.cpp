@@ -211,7 +211,9 @@ TEST_CASE("http_check.a server that dies when a client resets is told so") {
   CHECK(failed(found) == names{"bad-clients", "load", "resources"});
   const std::string verdict = verdict_of(found, "bad-clients");
   CHECK(contains(verdict, "the server process is gone: it exited with status 1"));
-  CHECK(contains(verdict, "Connection reset by peer"));  // its last words are quoted
+  // Its last words are quoted: the failed write's reason, which depends on whether the client's
+  // reset or its close came first (both are a client that went away).
+  CHECK((contains(verdict, "Connection reset by peer") || contains(verdict, "Broken pipe")));
 }
 
 // ---- Without an adder the cgi scenario says it was skipped ----

@@ -29,6 +29,7 @@
 #include "echocheck/cli.hpp"
 #include "echocheck/report.hpp"
 #include "echocheck/spawn.hpp"
+#include "echocheck/watch.hpp"
 
 namespace {
 
@@ -169,21 +170,6 @@ arguments parse(int argc, char** argv) {
   return args;
 }
 
-// A line a server prints when something failed: the book's wrappers ("Close error: Bad file
-// descriptor"), the C++ runtime, a sanitizer, an assertion.
-bool error_line(std::string line) {
-  for (auto& c : line) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const char* sign : {"error", "terminate called", "abort", "segmentation fault", "sanitizer",
-                           "assert", "fatal", "panic"})
-    if (line.find(sign) != std::string::npos) return true;
-  return false;
-}
-
-// The last `n` of `lines`.
-std::vector<std::string> last_of(const std::vector<std::string>& lines, std::size_t n) {
-  return {lines.end() - static_cast<std::ptrdiff_t>(std::min(n, lines.size())), lines.end()};
-}
-
 // Why a program could not be started, with a hint for the usual slips.
 std::string start_failure(const std::string& program, const std::system_error& e) {
   std::string why = e.what();
@@ -276,24 +262,7 @@ int main(int argc, char** argv) {
       }
       args.check.pid = spawned->pid();
       args.check.watch = [&] {
-        server_news news;
-        for (auto& line : spawned->new_log_lines(log_read))
-          if (error_line(line)) news.errors.push_back(std::move(line));
-        errors.count += static_cast<int>(news.errors.size());
-        errors.last = last_of(errors.last, 5);
-        for (const auto& line : last_of(news.errors, 5)) errors.last.push_back(line);
-        errors.last = last_of(errors.last, 5);
-        news.ended = spawned->how_it_ended();
-        // A dying server can look gone (its main thread a zombie, its sockets closed) while
-        // the rest of it still exits (a sanitizer's leak check, say): wait for the end itself,
-        // bounded, so the verdict can say how it ended.
-        const pid_t pid = spawned->pid();
-        if (news.ended.empty() && (!process_exists(pid) || process_state(pid) == 'Z')) {
-          spawned->wait_exit(args.check.event_limit);
-          news.ended = spawned->how_it_ended();
-        }
-        if (!news.ended.empty()) news.last_lines = last_of(spawned->log_lines(), 5);
-        return news;
+        return echo_check::news_of(*spawned, log_read, errors, args.check.event_limit);
       };
     }
     connect_within(ep, args.check.event_limit);  // reachable at all?

@@ -28,6 +28,7 @@
 #include "echocheck/cli.hpp"
 #include "echocheck/report.hpp"
 #include "echocheck/spawn.hpp"
+#include "echocheck/watch.hpp"
 #include "httpcheck/checker.hpp"
 #include "httpcheck/root.hpp"
 #include "httpcheck/spawn.hpp"
@@ -177,19 +178,6 @@ arguments parse(int argc, char** argv) {
   return args;
 }
 
-// A line a server prints when something failed (as echo-check reads its server's log).
-bool error_line(std::string line) {
-  for (auto& c : line) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const char* sign : {"error", "terminate called", "abort", "segmentation fault", "sanitizer",
-                           "assert", "fatal", "panic"})
-    if (line.find(sign) != std::string::npos) return true;
-  return false;
-}
-
-std::vector<std::string> last_of(const std::vector<std::string>& lines, std::size_t n) {
-  return {lines.end() - static_cast<std::ptrdiff_t>(std::min(n, lines.size())), lines.end()};
-}
-
 // A temporary directory for the root and the log, removed at the end.
 struct temp_place {
   std::string dir;
@@ -266,7 +254,7 @@ int main(int argc, char** argv) {
         std::string why = " within 10 s";
         if (spawned->exited()) why = ": it " + spawned->how_it_ended();
         spawned->finish_output();
-        const auto lines = last_of(spawned->log_lines(), 5);
+        const auto lines = echo_check::last_of(spawned->log_lines(), 5);
         why += lines.empty() ? ", and printed nothing"
                              : "; its last lines: " + echo_check::quoted(lines);
         std::fprintf(stderr, "http-check: %s did not accept connections on port %s%s\n",
@@ -275,21 +263,7 @@ int main(int argc, char** argv) {
       }
       args.check.pid = spawned->pid();
       args.check.watch = [&] {
-        server_news news;
-        for (auto& line : spawned->new_log_lines(log_read))
-          if (error_line(line)) news.errors.push_back(std::move(line));
-        errors.count += static_cast<int>(news.errors.size());
-        for (const auto& line : last_of(news.errors, 5)) errors.last.push_back(line);
-        errors.last = last_of(errors.last, 5);
-        news.ended = spawned->how_it_ended();
-        const pid_t pid = spawned->pid();
-        if (news.ended.empty() &&
-            (!echo_check::process_exists(pid) || echo_check::process_state(pid) == 'Z')) {
-          spawned->wait_exit(args.check.event_limit);
-          news.ended = spawned->how_it_ended();
-        }
-        if (!news.ended.empty()) news.last_lines = last_of(spawned->log_lines(), 5);
-        return news;
+        return echo_check::news_of(*spawned, log_read, errors, args.check.event_limit);
       };
     } else {
       if (const std::string wrong = check_root(args.root); !wrong.empty()) {

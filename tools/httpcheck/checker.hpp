@@ -550,18 +550,26 @@ class checker {
       const char* what;
       std::function<void()> play;
     };
-    const std::string big = get_request(large_file().uri);
+    // A response the kernel cannot hold in flight, to a client with a small receive buffer:
+    // the server is still writing when the client goes, so its next write fails every time.
+    const std::string big = get_request(unbufferable_file().uri);
+    auto small_window = [&] {
+      csapp::unique_fd fd = echo_check::connect_within(ep_, opt_.event_limit);
+      const int bytes = 8192;
+      ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
+      return fd;
+    };
     const std::vector<kind> kinds = {
         {"clients that reset the connection mid-response (SO_LINGER 0)",
          [&] {
-           csapp::unique_fd fd = echo_check::connect_within(ep_, opt_.event_limit);
+           csapp::unique_fd fd = small_window();
            echo_check::send_all(fd.get(), big);
            echo_check::read_up_to(fd.get(), 64 * 1024, patience_end());
            echo_check::reset_on_close(fd.get());
          }},
         {"clients that closed before reading the response",
          [&] {
-           csapp::unique_fd fd = echo_check::connect_within(ep_, opt_.event_limit);
+           csapp::unique_fd fd = small_window();
            echo_check::send_all(fd.get(), big);
          }},
         {"clients that connected and closed without a byte",

@@ -17,7 +17,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <sstream>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -83,6 +85,29 @@ inline const std::vector<served_file>& root_files() {
 
 inline const served_file& large_file() { return root_files().back(); }
 
+// A file larger than one connection can hold in flight: the server's largest send buffer
+// (tcp_wmem's maximum) and the client's receive buffer (tcp_rmem's default; the bad clients
+// shrink theirs), twice over. A server sending it is still writing when a client that stopped
+// reading resets or closes, so its next write fails every time, never only when the timing
+// is right. Its bytes are not compared: it exists for the bad clients.
+inline std::size_t unbufferable_bytes() {
+  auto field = [](const char* path, int index, long long fallback) {
+    std::istringstream in(echo_check::slurp(path));
+    long long v = fallback;
+    for (int i = 0; i <= index && in >> v; ++i) {
+    }
+    return v > 0 ? v : fallback;
+  };
+  const long long in_flight = field("/proc/sys/net/ipv4/tcp_wmem", 2, 4 << 20) +
+                              field("/proc/sys/net/ipv4/tcp_rmem", 1, 128 << 10);
+  return static_cast<std::size_t>(std::max<long long>(8 << 20, 2 * in_flight));
+}
+inline const served_file& unbufferable_file() {
+  static const served_file file{"/stream.jpg", "stream.jpg",
+                                pseudo_random_bytes(unbufferable_bytes(), 1213), "image/jpeg"};
+  return file;
+}
+
 // The unreadable file (mode 000: the book's Tiny answers 403 from the permission bits).
 inline const std::string& secret_name() {
   static const std::string name = "secret.html";
@@ -121,6 +146,7 @@ inline std::string make_root(const std::string& parent, const std::string& adder
   make_dir(root);
   write_file(parent + "/" + sentinel_name(), sentinel_text());
   for (const auto& f : root_files()) write_file(root + "/" + f.path, f.content);
+  write_file(root + "/" + unbufferable_file().path, unbufferable_file().content);
   write_file(root + "/" + secret_name(), "<html>nobody may read this</html>\n", 0);
   if (!adder.empty()) {
     const std::string program = echo_check::slurp(adder);
@@ -140,6 +166,9 @@ inline std::string check_root(const std::string& root) {
     if (echo_check::slurp(root + "/" + f.path) != f.content)
       return root + "/" + f.path + " is missing or differs";
   struct stat st {};
+  if (::stat((root + "/" + unbufferable_file().path).c_str(), &st) < 0 ||
+      static_cast<std::size_t>(st.st_size) < unbufferable_file().content.size())
+    return root + "/" + unbufferable_file().path + " is missing or too small";
   if (::stat((root + "/" + secret_name()).c_str(), &st) < 0 || (st.st_mode & 0777) != 0)
     return root + "/" + secret_name() + " is missing or readable";
   if (echo_check::slurp(root + "/../" + sentinel_name()) != sentinel_text())
@@ -155,6 +184,7 @@ inline bool has_adder(const std::string& root) {
 inline void remove_root(const std::string& parent) {
   const std::string root = parent + "/www";
   for (const auto& f : root_files()) ::unlink((root + "/" + f.path).c_str());
+  ::unlink((root + "/" + unbufferable_file().path).c_str());
   ::unlink((root + "/" + secret_name()).c_str());
   ::unlink((root + "/cgi-bin/adder").c_str());
   ::rmdir((root + "/cgi-bin").c_str());
