@@ -173,3 +173,25 @@ void check_page(const std::string& program, const std::string& proxy = "") {
 TEST_CASE("browser.the figure's Tiny shows its home page and its picture") {
   check_page(EXAMPLES_DIR "/11.6-tiny/tiny");
 }
+
+// The reference solutions, where this build has them (tests/CMakeLists.txt defines WITH_...).
+#ifdef WITH_SOLUTION_12_35
+TEST_CASE("browser.12.35's Tiny, a process per connection, shows the page and the picture") {
+  check_page(EXERCISES_BUILD "/12.35/solution/tiny");
+}
+#endif
+#ifdef WITH_SOLUTION_12_36
+TEST_CASE("browser.12.36's Tiny, with select, shows the page and the picture") {
+  check_page(EXERCISES_BUILD "/12.36/solution/tiny");
+}
+#endif
+#ifdef WITH_SOLUTION_12_37
+TEST_CASE("browser.12.37's Tiny, a thread per connection, shows the page and the picture") {
+  check_page(EXERCISES_BUILD "/12.37/solution/tiny");
+}
+#endif
+#ifdef WITH_SOLUTION_12_38
+TEST_CASE("browser.12.38's prethreaded Tiny shows the page and the picture") {
+  check_page(EXERCISES_BUILD "/12.38/solution/tiny");
+}
+#endif
