@@ -174,8 +174,10 @@ class checker {
     f.verdict +=
         "; meanwhile the server printed " +
         plural(static_cast<long long>(news.errors.size()), "error line", "error lines") + ": " +
-        echo_check::quoted({news.errors.end() - std::min<std::ptrdiff_t>(5, news.errors.size()),
-                            news.errors.end()});
+        echo_check::quoted(
+            {news.errors.end() -
+                 std::min<std::ptrdiff_t>(5, static_cast<std::ptrdiff_t>(news.errors.size())),
+             news.errors.end()});
   }
 
   // One request on a connection of its own: the response until it is complete by its
@@ -339,7 +341,7 @@ class checker {
 
   // No URI that climbs out of the root brings back the sentinel next to it.
   finding check_escape() {
-    const std::string s = sentinel_name();
+    const std::string& s = sentinel_name();
     const std::vector<std::string> uris = {"/../" + s,
                                            "/%2e%2e/" + s,
                                            "/%2E%2E/" + s,
@@ -564,7 +566,7 @@ class checker {
          [&] {
            csapp::unique_fd fd = small_window();
            echo_check::send_all(fd.get(), big);
-           echo_check::read_up_to(fd.get(), 64 * 1024, patience_end());
+           echo_check::read_up_to(fd.get(), std::size_t{64} * 1024, patience_end());
            echo_check::reset_on_close(fd.get());
          }},
         {"clients that closed before reading the response",
@@ -626,6 +628,7 @@ class checker {
     const auto started = clock::now();
     const auto end = started + opt_.load_duration;
     std::vector<std::thread> clients;
+    clients.reserve(static_cast<std::size_t>(c));
     for (int i = 0; i < c; ++i)
       clients.emplace_back([&] {
         std::vector<std::int64_t> mine;

@@ -142,7 +142,7 @@ inline void make_dir(const std::string& path) {
 // www/cgi-bin/adder, executable. Returns the root (PARENT/www). Throws std::system_error.
 inline std::string make_root(const std::string& parent, const std::string& adder) {
   make_dir(parent);
-  const std::string root = parent + "/www";
+  std::string root = parent + "/www";
   make_dir(root);
   write_file(parent + "/" + sentinel_name(), sentinel_text());
   for (const auto& f : root_files()) write_file(root + "/" + f.path, f.content);
