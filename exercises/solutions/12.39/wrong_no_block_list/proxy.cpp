@@ -1,0 +1,239 @@
+// Problem 12.39 - a typical wrong solution: the reference, except that the block list, though
+// read, is never consulted: every request is forwarded.
+// verdict: was forwarded to the origin instead of refused
+#include "csapp.h"
+
+#define MAXBLOCK 256
+
+typedef struct {        /* one request, as the client sent it */
+  char method[MAXLINE]; /* GET */
+  char url[MAXLINE];    /* http://host[:port]/path */
+  char host[MAXLINE];   /* host, without the port */
+  char port[16];        /* the port, 80 when the URL names none */
+  char path[MAXLINE];   /* /path */
+  char headers[MAXBUF]; /* the client's other headers, to be passed on */
+} request_t;
+
+typedef struct {                      /* what main hands a new thread */
+  int connfd;                         /* the client's connection */
+  socklen_t clientlen;                /* its address's length */
+  struct sockaddr_storage clientaddr; /* its address */
+} client_t;
+
+char* blocked[MAXBLOCK]; /* the block list: "host" or "host/path-prefix" */
+int nblocked;            /* entries in it */
+FILE* logfile;           /* proxy.log, in the working directory */
+pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void* thread(void* vargp);
+void serve(int connfd, const char* client);
+int read_request(rio_t* rp, request_t* req);
+int parse_url(request_t* req);
+int is_blocked(const request_t* req);
+long refuse(int fd, const char* status, const char* shortmsg, const char* longmsg, const char* url);
+long forward(int connfd, const request_t* req, int* status);
+void log_request(const char* client, const char* url, int status, long bytes);
+void read_blocklist(const char* path);
+
+int main(int argc, char** argv) {
+  int listenfd;
+  client_t* c;
+  pthread_t tid;
+
+  if (argc != 2 && argc != 3) {
+    fprintf(stderr, "usage: %s <port> [blocklist]\n", argv[0]);
+    exit(2);
+  }
+  if (argc == 3) read_blocklist(argv[2]);
+  logfile = fopen("proxy.log", "a");
+  if (logfile == NULL) unix_error("proxy.log");
+  listenfd = Open_listenfd(argv[1]);
+  while (1) {
+    c = (client_t*)Malloc(sizeof(client_t)); /* each thread its own: no race on connfd */
+    c->clientlen = sizeof(c->clientaddr);
+    c->connfd = Accept(listenfd, (SA*)&c->clientaddr, &c->clientlen);
+    Pthread_create(&tid, NULL, thread, c);
+  }
+}
+
+/* thread - one client, from its request to its log line */
+void* thread(void* vargp) {
+  client_t* c = (client_t*)vargp;
+  char client[MAXLINE];
+
+  Pthread_detach(pthread_self());
+  if (getnameinfo((SA*)&c->clientaddr, c->clientlen, client, MAXLINE, NULL, 0, NI_NUMERICHOST) != 0)
+    strcpy(client, "?");
+  serve(c->connfd, client);
+  Close(c->connfd);
+  Free(c);
+  return NULL;
+}
+
+void serve(int connfd, const char* client) {
+  rio_t rio;
+  request_t req;
+  int status = 0;
+  long bytes;
+
+  Rio_readinitb(&rio, connfd);
+  if (!read_request(&rio, &req)) return; /* the client left before its request was whole */
+  if (strcasecmp(req.method, "GET")) {
+    bytes = refuse(connfd, "501", "Not implemented", "The proxy forwards GET only", req.method);
+    log_request(client, req.url, 501, bytes);
+    return;
+  }
+  if (!parse_url(&req)) {
+    bytes =
+        refuse(connfd, "400", "Bad request", "The proxy wants http://host[:port]/path", req.url);
+    log_request(client, req.url, 400, bytes);
+    return;
+  }
+  if (0 && is_blocked(&req)) {
+    bytes =
+        refuse(connfd, "403", "Forbidden", "This address is on the proxy's block list", req.url);
+    log_request(client, req.url, 403, bytes);
+    return;
+  }
+  bytes = forward(connfd, &req, &status);
+  log_request(client, req.url, status, bytes);
+}
+
+/* read_request - the request line and the headers up to the blank line: 0 if the client left */
+int read_request(rio_t* rp, request_t* req) {
+  char line[MAXLINE], version[MAXLINE];
+  size_t used = 0, len;
+
+  if (Rio_readlineb(rp, line, MAXLINE) <= 0) return 0;
+  if (sscanf(line, "%s %s %s", req->method, req->url, version) != 3) {
+    strcpy(req->method, "?");
+    strcpy(req->url, "?");
+  }
+  req->headers[0] = '\0';
+  while (1) {
+    if (Rio_readlineb(rp, line, MAXLINE) <= 0) return 0;
+    if (!strcmp(line, "\r\n") || !strcmp(line, "\n")) return 1;
+    /* the proxy speaks for itself about these */
+    if (!strncasecmp(line, "Host:", 5) || !strncasecmp(line, "Connection:", 11) ||
+        !strncasecmp(line, "Proxy-Connection:", 17))
+      continue;
+    len = strlen(line);
+    if (used + len < sizeof req->headers) { /* headers beyond MAXBUF are dropped */
+      memcpy(req->headers + used, line, len + 1);
+      used += len;
+    }
+  }
+}
+
+/* parse_url - http://host[:port][/path] into its parts: 0 if it is no such URL */
+int parse_url(request_t* req) {
+  const char* p = req->url;
+  size_t n;
+
+  if (strncasecmp(p, "http://", 7)) return 0;
+  p += 7;
+  n = strcspn(p, ":/");
+  if (n == 0 || n >= sizeof req->host) return 0;
+  memcpy(req->host, p, n);
+  req->host[n] = '\0';
+  p += n;
+  strcpy(req->port, "80");
+  if (*p == ':') {
+    n = strspn(p + 1, "0123456789");
+    if (n == 0 || n >= sizeof req->port) return 0;
+    memcpy(req->port, p + 1, n);
+    req->port[n] = '\0';
+    p += n + 1;
+  }
+  strcpy(req->path, *p == '/' ? p : "/");
+  return 1;
+}
+
+/* is_blocked - the host is on the list, or host + path begins with an entry that has a path */
+int is_blocked(const request_t* req) {
+  char where[2 * MAXLINE];
+  int i;
+  snprintf(where, sizeof where, "%s%s", req->host, req->path);
+  for (i = 0; i < nblocked; i++) {
+    if (strchr(blocked[i], '/') == NULL) {
+      if (!strcasecmp(blocked[i], req->host)) return 1;
+    } else if (!strncmp(where, blocked[i], strlen(blocked[i]))) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* refuse - an error page of the proxy's own; returns the bytes sent */
+long refuse(int fd, const char* status, const char* shortmsg, const char* longmsg,
+            const char* url) {
+  char body[MAXBUF], head[MAXLINE];
+  snprintf(body, sizeof body,
+           "<html><head><title>%s %s</title></head><body>\r\n<h1>%s %s</h1>\r\n"
+           "<p>%s: %.1000s</p>\r\n<hr><em>the proxy</em></body></html>\r\n",
+           status, shortmsg, status, shortmsg, longmsg, url);
+  snprintf(head, sizeof head,
+           "HTTP/1.0 %s %s\r\nContent-type: text/html\r\nContent-length: %d\r\n"
+           "Connection: close\r\n\r\n",
+           status, shortmsg, (int)strlen(body));
+  Rio_writen(fd, head, strlen(head));
+  Rio_writen(fd, body, strlen(body));
+  return (long)(strlen(head) + strlen(body));
+}
+
+/* forward - the request to the origin, its answer to the client as it comes; returns the bytes
+   sent to the client and the origin's status (502 when the origin could not be reached) */
+long forward(int connfd, const request_t* req, int* status) {
+  char buf[MAXBUF];
+  rio_t rio;
+  ssize_t n;
+  long bytes = 0;
+  int originfd = open_clientfd(req->host, req->port);
+
+  if (originfd < 0) {
+    *status = 502;
+    return refuse(connfd, "502", "Bad gateway", "The proxy could not reach", req->url);
+  }
+  snprintf(buf, sizeof buf,
+           "GET %.4000s HTTP/1.0\r\nHost: %.1000s:%s\r\nConnection: close\r\n"
+           "Proxy-Connection: close\r\n",
+           req->path, req->host, req->port);
+  Rio_writen(originfd, buf, strlen(buf));
+  Rio_writen(originfd, req->headers, strlen(req->headers));
+  Rio_writen(originfd, "\r\n", 2);
+  Rio_readinitb(&rio, originfd);
+  *status = 0;
+  /* the status line first, for the log; then the rest as it comes */
+  if ((n = Rio_readlineb(&rio, buf, MAXLINE)) > 0) {
+    sscanf(buf, "HTTP/%*s %d", status);
+    Rio_writen(connfd, buf, n);
+    bytes += n;
+    while ((n = Rio_readnb(&rio, buf, MAXBUF)) > 0) {
+      if (rio_writen(connfd, buf, n) < 0) break; /* the client left: so does this copy */
+      bytes += n;
+    }
+  }
+  Close(originfd);
+  return bytes;
+}
+
+/* log_request - one line per request, written whole under the lock */
+void log_request(const char* client, const char* url, int status, long bytes) {
+  pthread_mutex_lock(&log_lock);
+  fprintf(logfile, "%s %s %d %ld\n", client, url, status, bytes);
+  fflush(logfile);
+  pthread_mutex_unlock(&log_lock);
+}
+
+/* read_blocklist - one entry a line; blank lines and lines starting with # are skipped */
+void read_blocklist(const char* path) {
+  char line[MAXLINE];
+  FILE* f = fopen(path, "r");
+  if (f == NULL) unix_error(path);
+  while (nblocked < MAXBLOCK && fgets(line, sizeof line, f) != NULL) {
+    line[strcspn(line, " \t\r\n")] = '\0';
+    if (line[0] == '\0' || line[0] == '#') continue;
+    blocked[nblocked++] = strdup(line);
+  }
+  fclose(f);
+}
