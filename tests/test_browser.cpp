@@ -1,6 +1,7 @@
 // A real browser loads Tiny's home page: headless Chromium (Debian's chromium package, which
 // .ci/deps installs) through the figure's Tiny, through each reference solution of problems
-// 12.35-12.38, and through the reference proxy of 12.39 in front of Tiny.
+// 12.35-12.38, and through the reference proxy of 12.39 in front of Tiny (Chromium's proxy
+// setting; the proxy's log must then name the page, the frame and the picture).
 //
 // What a person would see is checked from inside the browser. The test serves a copy of
 // Tiny's document root with one page added, probe.html: it shows the home page in a frame and,
@@ -165,7 +166,16 @@ void check_page(const std::string& program, const std::string& proxy = "") {
   CHECK(lines.find("image tiny.png complete=true natural=" + png_size(root + "/tiny.png")) !=
         std::string::npos);
   CHECK(tiny->stop().clean);
-  if (proxied) CHECK(proxied->stop().clean);
+  if (proxied) {
+    CHECK(proxied->stop().clean);
+    // The proxy's log (problem 12.39's format: client, URL, status, bytes) has the page, the
+    // frame's home page and the picture, each answered 200.
+    const std::string log = slurp(dir.path + "/proxy.log");
+    INFO("proxy.log:\n" << log);
+    const std::string origin = "http://127.0.0.1:" + std::to_string(port);
+    for (const char* path : {"/probe.html 200 ", "/ 200 ", "/tiny.png 200 "})
+      CHECK(log.find(origin + path) != std::string::npos);
+  }
 }
 
 }  // namespace
@@ -193,5 +203,10 @@ TEST_CASE("browser.12.37's Tiny, a thread per connection, shows the page and the
 #ifdef WITH_SOLUTION_12_38
 TEST_CASE("browser.12.38's prethreaded Tiny shows the page and the picture") {
   check_page(EXERCISES_BUILD "/12.38/solution/tiny");
+}
+#endif
+#ifdef WITH_SOLUTION_12_39
+TEST_CASE("browser.12.39's proxy in front of the figure's Tiny shows the page and the picture") {
+  check_page(EXAMPLES_DIR "/11.6-tiny/tiny", EXERCISES_BUILD "/12.39/solution/proxy");
 }
 #endif
