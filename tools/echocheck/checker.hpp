@@ -87,6 +87,59 @@ inline const std::vector<std::string>& scenario_names() {
   return names;
 }
 
+// What the server printed during a scenario goes into that scenario's verdict; its end, and
+// its last words, into the verdict of the scenario that saw it end (a flaw, whatever the
+// clients saw). `told_end`: an earlier scenario has told of the end already.
+inline void tell_news(finding& f, const server_news& news, bool& told_end) {
+  if (!news.ended.empty()) {
+    if (told_end) return;
+    told_end = true;
+    f.passed = false;
+    const std::string gone = " (the server process is gone)";
+    if (f.verdict.size() >= gone.size() &&
+        f.verdict.compare(f.verdict.size() - gone.size(), gone.size(), gone) == 0)
+      f.verdict.resize(f.verdict.size() - gone.size());
+    f.verdict += "; the server process is gone: it " + news.ended;
+    f.verdict += news.last_lines.empty() ? "; it printed nothing"
+                                         : "; its last words: " + quoted(news.last_lines);
+    return;
+  }
+  if (news.errors.empty()) return;
+  const std::size_t shown = std::min<std::size_t>(news.errors.size(), 5);
+  f.verdict += "; meanwhile the server printed " +
+               plural(static_cast<long long>(news.errors.size()), "error line", "error lines") +
+               (news.errors.size() > shown ? ", the last " + std::to_string(shown) + ": " : ": ") +
+               quoted({news.errors.end() - static_cast<std::ptrdiff_t>(shown), news.errors.end()});
+}
+
+inline bool wanted_scenario(const std::vector<std::string>& wanted, const std::string& name) {
+  return std::find(wanted.begin(), wanted.end(), name) != wanted.end();
+}
+
+// Runs the `wanted` scenarios in the order of `names` (echo-check's and http-check's loop).
+// A scenario whose connections fail is a flaw, not an exception: a server that stops answering
+// mid-run is a finding, with `gone_note()` saying whether its process is gone. `after(f)` runs
+// after each scenario (to tell what the server said meanwhile).
+template <typename RunOne, typename GoneNote, typename After>
+std::vector<finding> run_scenarios(const std::vector<std::string>& names,
+                                   const std::vector<std::string>& wanted, RunOne run_one,
+                                   GoneNote gone_note, After after) {
+  std::vector<finding> findings;
+  for (const auto& name : names) {
+    if (!wanted_scenario(wanted, name)) continue;
+    try {
+      findings.push_back(run_one(name));
+    } catch (const std::system_error& e) {
+      findings.push_back({name,
+                          false,
+                          std::string("the server stopped answering: ") + e.what() + gone_note(),
+                          {}});
+    }
+    after(findings.back());
+  }
+  return findings;
+}
+
 class checker {
  public:
   checker(endpoint ep, check_options opt) : ep_(std::move(ep)), opt_(std::move(opt)) {}
@@ -94,24 +147,13 @@ class checker {
   // Runs the named scenarios (in the canonical order). A scenario whose connections fail
   // is a flaw, not an exception: a server that stops answering mid-run is a finding.
   std::vector<finding> run(const std::vector<std::string>& wanted) {
-    auto wants = [&](const std::string& name) {
-      return std::find(wanted.begin(), wanted.end(), name) != wanted.end();
-    };
-    std::vector<finding> findings;
-    if (opt_.pid > 0 && wants("resources")) take_baseline();
-    for (const auto& name : scenario_names()) {
-      if (!wants(name)) continue;
-      try {
-        findings.push_back(run_one(name));
-      } catch (const std::system_error& e) {
-        findings.push_back({name,
-                            false,
-                            std::string("the server stopped answering: ") + e.what() + gone_note(),
-                            {}});
-      }
-      if (opt_.watch) tell_what_the_server_said(findings.back());
-    }
-    return findings;
+    if (opt_.pid > 0 && wanted_scenario(wanted, "resources")) take_baseline();
+    return run_scenarios(
+        scenario_names(), wanted, [&](const std::string& name) { return run_one(name); },
+        [&] { return gone_note(); },
+        [&](finding& f) {
+          if (opt_.watch) tell_news(f, opt_.watch(), told_end_);
+        });
   }
 
  private:
@@ -140,32 +182,6 @@ class checker {
   }
   clock::time_point patience_end() const { return clock::now() + opt_.patience; }
   clock::time_point event_end() const { return clock::now() + opt_.event_limit; }
-
-  // What the server printed during a scenario goes into its verdict; its end, and its last
-  // words, into the verdict of the scenario that saw it end (a flaw, whatever the clients saw).
-  void tell_what_the_server_said(finding& f) {
-    const server_news news = opt_.watch();
-    if (!news.ended.empty()) {
-      if (told_end_) return;
-      told_end_ = true;
-      f.passed = false;
-      const std::string gone = " (the server process is gone)";
-      if (f.verdict.size() >= gone.size() &&
-          f.verdict.compare(f.verdict.size() - gone.size(), gone.size(), gone) == 0)
-        f.verdict.resize(f.verdict.size() - gone.size());
-      f.verdict += "; the server process is gone: it " + news.ended;
-      f.verdict += news.last_lines.empty() ? "; it printed nothing"
-                                           : "; its last words: " + quoted(news.last_lines);
-      return;
-    }
-    if (news.errors.empty()) return;
-    const std::size_t shown = std::min<std::size_t>(news.errors.size(), 5);
-    f.verdict +=
-        "; meanwhile the server printed " +
-        plural(static_cast<long long>(news.errors.size()), "error line", "error lines") +
-        (news.errors.size() > shown ? ", the last " + std::to_string(shown) + ": " : ": ") +
-        quoted({news.errors.end() - static_cast<std::ptrdiff_t>(shown), news.errors.end()});
-  }
 
   // " (the server process is gone)", when we know its pid and it is.
   std::string gone_note() const {

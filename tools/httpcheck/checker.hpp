@@ -119,22 +119,13 @@ class checker {
   // Runs the named scenarios (in the canonical order). A server that stops answering is a
   // finding, never an exception.
   std::vector<finding> run(const std::vector<std::string>& wanted) {
-    auto wants = [&](const std::string& name) {
-      return std::find(wanted.begin(), wanted.end(), name) != wanted.end();
-    };
-    std::vector<finding> findings;
-    if (opt_.pid > 0 && wants("resources")) take_baseline();
-    for (const auto& name : scenario_names()) {
-      if (!wants(name)) continue;
-      try {
-        findings.push_back(run_one(name));
-      } catch (const std::system_error& e) {
-        findings.push_back(
-            {name, false, std::string("the server stopped answering: ") + e.what(), {}});
-      }
-      if (opt_.watch) tell_what_the_server_said(findings.back());
-    }
-    return findings;
+    if (opt_.pid > 0 && echo_check::wanted_scenario(wanted, "resources")) take_baseline();
+    return echo_check::run_scenarios(
+        scenario_names(), wanted, [&](const std::string& name) { return run_one(name); },
+        [&] { return gone_note(); },
+        [&](finding& f) {
+          if (opt_.watch) echo_check::tell_news(f, opt_.watch(), told_end_);
+        });
   }
 
  private:
@@ -155,30 +146,6 @@ class checker {
   clock::time_point patience_end() const { return clock::now() + opt_.patience; }
   clock::time_point event_end() const { return clock::now() + opt_.event_limit; }
   std::string patience_text() const { return human_seconds(opt_.patience.count() / 1e3); }
-
-  // The server's end, its last words and its error lines go into the verdict of the
-  // scenario that saw them (as in echo-check).
-  void tell_what_the_server_said(finding& f) {
-    const server_news news = opt_.watch();
-    if (!news.ended.empty()) {
-      if (told_end_) return;
-      told_end_ = true;
-      f.passed = false;
-      f.verdict += "; the server process is gone: it " + news.ended;
-      f.verdict += news.last_lines.empty()
-                       ? "; it printed nothing"
-                       : "; its last words: " + echo_check::quoted(news.last_lines);
-      return;
-    }
-    if (news.errors.empty()) return;
-    f.verdict +=
-        "; meanwhile the server printed " +
-        plural(static_cast<long long>(news.errors.size()), "error line", "error lines") + ": " +
-        echo_check::quoted(
-            {news.errors.end() -
-                 std::min<std::ptrdiff_t>(5, static_cast<std::ptrdiff_t>(news.errors.size())),
-             news.errors.end()});
-  }
 
   // One request on a connection of its own: the response until it is complete by its
   // Content-Length (within the event limit), then, when `wait_close`, until the server closes
