@@ -3,8 +3,10 @@
 // exercises.proof grades, for one problem (EXERCISE_PROOF=12.16; every problem without it),
 // its starter, its reference solution and each typical wrong solution, all built by this
 // project (exercises/CMakeLists.txt), and holds the kit to its promises: the starter loses
-// points with the verdict its README states, the reference scores full marks, and each wrong
-// solution loses points with the verdict its file names. A check that passes a starter or a
+// points with the verdict its README states, the reference scores full marks and every stretch
+// point, and each wrong solution loses points with the verdict its file names: regular points,
+// or, for a wrong solution of a problem's stretch part that keeps full marks, stretch points
+// (with exit status 0, since stretch points never decide it). A check that passes a starter or a
 // wrong solution, or fails the reference, fails here.
 #include <doctest/doctest.h>
 
@@ -120,11 +122,13 @@ void prove(const std::string& id) {
     const json& p = g.results["problems"].items.at(0);
     REQUIRE_MESSAGE(p["status"].s == "graded", p["message"].s);
     const double score = p["score"].n, max_score = p["max_score"].n;
+    const double stretch = p["stretch_score"].n, stretch_max = p["stretch_max_score"].n;
     REQUIRE(max_score > 0);
     const std::string verdicts = lost_verdicts(p);
     CAPTURE(verdicts);
     if (variant == "solution") {
       CHECK_MESSAGE(score == max_score, "the reference solution lost points");
+      CHECK_MESSAGE(stretch == stretch_max, "the reference solution lost stretch points");
       CHECK(g.run.exited_with(0));
       continue;
     }
@@ -141,8 +145,14 @@ void prove(const std::string& id) {
       REQUIRE_MESSAGE(!expected.empty(), dir << " has no file with a '// verdict: ...' line");
     }
     CAPTURE(expected);
-    CHECK_MESSAGE(score < max_score, variant << " scored full marks");
-    CHECK(g.run.exited_with(1));
+    if (variant != "starter" && score == max_score && stretch_max > 0) {
+      // A wrong solution of the stretch part: proven by a stretch check it fails.
+      CHECK_MESSAGE(stretch < stretch_max, variant << " scored full marks and every stretch point");
+      CHECK(g.run.exited_with(0));
+    } else {
+      CHECK_MESSAGE(score < max_score, variant << " scored full marks");
+      CHECK(g.run.exited_with(1));
+    }
     CHECK_MESSAGE(verdicts.find(expected) != std::string::npos,
                   variant << " lost points, but not with the verdict it names");
   }
@@ -154,15 +164,17 @@ void prove(const std::string& id) {
                                 << " typical wrong solutions; every problem needs two or more");
 }
 
-// A manifest for the fixture: its checks hang at a 2 s limit.
-std::string fixture_manifest(const std::string& missing = "") {
+// A manifest for the fixture: its checks hang at a 2 s limit. `programs` reaches the fixture as
+// EXERCISE_PROGRAMS: "full-marks" makes every regular check pass.
+std::string fixture_manifest(const std::string& missing = "",
+                             const std::string& programs = "/tmp") {
   char path[] = "/tmp/csapp-fixture-XXXXXX";
   const int fd = ::mkstemp(path);
   REQUIRE(fd >= 0);
   ::close(fd);
   std::ofstream out(path);
-  out << "0.0\tfixture\tthe grader's own fixture\t\t" << GRADER_FIXTURE << "\t/tmp\t2\t" << missing
-      << "\n";
+  out << "0.0\tfixture\tthe grader's own fixture\t\t" << GRADER_FIXTURE << "\t" << programs
+      << "\t2\t" << missing << "\n";
   return path;
 }
 
@@ -188,7 +200,7 @@ TEST_CASE("exercises.grader: points, verdicts, a hang and a crash, each in words
   ::unlink(manifest.c_str());
   CHECK(g.run.exited_with(1));
   const json& p = g.results["problems"].items.at(0);
-  REQUIRE(p["checks"].items.size() == 5);  // the case without points is not a check
+  REQUIRE(p["checks"].items.size() == 7);  // the case without points is not a check
   std::map<std::string, const json*> by_name;
   for (const auto& c : p["checks"].items) by_name[c["name"].s] = &c;
   const json& pass = *by_name.at("passes");
@@ -209,8 +221,29 @@ TEST_CASE("exercises.grader: points, verdicts, a hang and a crash, each in words
   const json& crash = *by_name.at("crashes");
   CHECK(crash["status"].s == "crash");
   CHECK(crash["verdicts"].items.at(0).s.find("SIGABRT") != std::string::npos);
+  for (const auto& c : p["checks"].items) CHECK(c["stretch"].type == json::kind::boolean);
+  CHECK(pass["stretch"].b == false);
+  const json& extra = *by_name.at("a stretch check that passes");
+  CHECK(extra["stretch"].b == true);
+  CHECK(extra["status"].s == "pass");
+  CHECK(extra["score"].n == 2);
+  const json& extra_lost = *by_name.at("a stretch check that names its mistake");
+  CHECK(extra_lost["stretch"].b == true);
+  CHECK(extra_lost["status"].s == "fail");
+  CHECK(extra_lost["score"].n == 0);
+  CHECK(extra_lost["max_score"].n == 3);
+  REQUIRE(extra_lost["verdicts"].items.size() == 1);
+  CHECK(extra_lost["verdicts"].items[0].s ==
+        "the cache never evicts: the oldest answer was still a hit");
+  // The totals are the regular checks'; the stretch checks' are apart.
   CHECK(p["score"].n == 6);
   CHECK(p["max_score"].n == 11);
+  CHECK(p["stretch_score"].n == 2);
+  CHECK(p["stretch_max_score"].n == 5);
+  CHECK(g.results["score"].n == 6);
+  CHECK(g.results["max_score"].n == 11);
+  CHECK(g.results["stretch_score"].n == 2);
+  CHECK(g.results["stretch_max_score"].n == 5);
 
   // The same results as text: one line per check with its points, the verdict under it.
   const auto manifest2 = fixture_manifest();
@@ -221,7 +254,56 @@ TEST_CASE("exercises.grader: points, verdicts, a hang and a crash, each in words
   CHECK(text.out.find("the parent never closes connfd") != std::string::npos);
   CHECK(text.out.find("TIME   0/1   hangs") != std::string::npos);
   CHECK(text.out.find("CRASH  0/1   crashes") != std::string::npos);
-  CHECK(text.out.find("total 6/11") != std::string::npos);
+  CHECK(text.out.find("total 6/11\n") != std::string::npos);
+  CHECK(text.out.find("ok    +2/+2  a stretch check that passes") != std::string::npos);
+  CHECK(text.out.find("FAIL  +0/+3  a stretch check that names its mistake") != std::string::npos);
+  CHECK(text.out.find("the cache never evicts") != std::string::npos);
+  CHECK(text.out.find("stretch: 2/5 (extra points, not in the total)") != std::string::npos);
+  CHECK(text.out.find("overall 6/11: 0 of 1 problem with full marks; stretch 2/5") !=
+        std::string::npos);
+}
+
+TEST_CASE("exercises.grader: stretch points count apart and never change the exit status") {
+  // Every regular check passes, one stretch check fails: full marks, exit status 0, and the
+  // stretch points lost are reported in text, JSON and Gradescope's format.
+  const auto manifest = fixture_manifest("", "full-marks");
+  const auto g = grade({"--manifest", manifest, "--json"});
+  CHECK(g.run.exited_with(0));
+  const json& p = g.results["problems"].items.at(0);
+  CHECK(p["score"].n == 11);
+  CHECK(p["max_score"].n == 11);
+  CHECK(p["stretch_score"].n == 2);
+  CHECK(p["stretch_max_score"].n == 5);
+
+  const auto text = exercise::run({GRADE_JUDGE, "--manifest", manifest}, std::chrono::minutes(1));
+  CHECK(text.exited_with(0));
+  CHECK(text.out.find("total 11/11\n  stretch: 2/5") != std::string::npos);
+  CHECK(text.out.find("overall 11/11: 1 of 1 problem with full marks; stretch 2/5") !=
+        std::string::npos);
+
+  char path[] = "/tmp/csapp-results-XXXXXX";
+  const int fd = ::mkstemp(path);
+  REQUIRE(fd >= 0);
+  ::close(fd);
+  const auto r = exercise::run({GRADE_JUDGE, "--manifest", manifest, "--gradescope", path},
+                               std::chrono::minutes(1));
+  ::unlink(manifest.c_str());
+  CHECK(r.exited_with(0));
+  const json results = json::parse(slurp(path));
+  ::unlink(path);
+  REQUIRE(results["tests"].type == json::kind::array);
+  std::map<std::string, const json*> by_name;
+  for (const auto& t : results["tests"].items) by_name[t["name"].s] = &t;
+  const json& won = *by_name.at("0.0 fixture: stretch: a stretch check that passes");
+  CHECK(won["score"].n == 2);
+  CHECK(won["max_score"].n == 0);  // above max_score: Gradescope's extra credit
+  CHECK(won["status"].s == "passed");
+  const json& lost = *by_name.at("0.0 fixture: stretch: a stretch check that names its mistake");
+  CHECK(lost["score"].n == 0);
+  CHECK(lost["max_score"].n == 0);
+  CHECK(lost["status"].s == "failed");
+  CHECK(lost["output"].s.find("the cache never evicts") != std::string::npos);
+  CHECK(results["score"].n == 13);  // 11 regular points and 2 stretch points
 }
 
 TEST_CASE("exercises.gradescope: results.json has Gradescope's shape") {
@@ -239,21 +321,29 @@ TEST_CASE("exercises.gradescope: results.json has Gradescope's shape") {
   REQUIRE(results.type == json::kind::object);
   REQUIRE(results["score"].type == json::kind::number);
   REQUIRE(results["tests"].type == json::kind::array);
-  REQUIRE(results["tests"].items.size() == 5);
+  REQUIRE(results["tests"].items.size() == 7);
   double sum = 0;
+  int stretch = 0;
   for (const auto& t : results["tests"].items) {
     CHECK(t["name"].type == json::kind::string);
     CHECK(t["name"].s.rfind("0.0 fixture: ", 0) == 0);
     CHECK(t["score"].type == json::kind::number);
     CHECK(t["max_score"].type == json::kind::number);
-    CHECK(t["score"].n <= t["max_score"].n);
     CHECK((t["status"].s == "passed" || t["status"].s == "failed"));
-    CHECK((t["status"].s == "passed") == (t["score"].n == t["max_score"].n));
+    if (t["name"].s.rfind("0.0 fixture: stretch: ", 0) == 0) {
+      ++stretch;  // worth nothing; a pass scores above it (extra credit)
+      CHECK(t["max_score"].n == 0);
+      CHECK((t["status"].s == "passed") == (t["score"].n > 0));
+    } else {
+      CHECK(t["score"].n <= t["max_score"].n);
+      CHECK((t["status"].s == "passed") == (t["score"].n == t["max_score"].n));
+    }
     CHECK(t["output"].type == json::kind::string);
     sum += t["score"].n;
   }
+  CHECK(stretch == 2);
   CHECK(results["score"].n == sum);
-  CHECK(sum == 6);
+  CHECK(sum == 8);  // 6 regular points and 2 stretch points
 }
 
 TEST_CASE("exercises.grader: bad input is named, with exit status 2") {

@@ -6,7 +6,11 @@
 // proofs and the `exercises` preset call it with --manifest instead: everything is built
 // already, so it only judges.
 //
-// A check is one doctest test case of the problem's tests, named "[POINTS] what it checks". Each
+// A check is one doctest test case of the problem's tests, named "[POINTS] what it checks". A
+// stretch check, "[+POINTS] what it checks", is worth extra points: it runs and is reported like
+// any other, but its points are counted apart (never in a problem's total, the overall total or
+// the exit status), so a problem's optional part can be checked without changing what "full
+// marks" means. Each
 // runs in a process of its own, so a check that hangs is stopped at the problem's time limit
 // and one that crashes is named by its signal, and neither takes the other checks with it.
 // Checks run a few at a time: most of them wait (for a timeout, a thread, a client), not compute.
@@ -14,9 +18,9 @@
 // What a failed check says: the lines its test printed as "verdict: ..." (support/exercise.hpp),
 // which name the mistake. Without one (a crash, a kit bug), the test's own first error lines.
 //
-// Exit status: 0 full marks, 1 graded with points lost (a hang or a crash is a lost check, like
-// any other wrong answer), 2 could not grade: bad arguments, unknown problem, missing file, a
-// submission that does not compile (the compiler's first errors are shown).
+// Exit status: 0 full marks (stretch checks aside), 1 graded with points lost (a hang or a crash is
+// a lost check, like any other wrong answer), 2 could not grade: bad arguments, unknown problem,
+// missing file, a submission that does not compile (the compiler's first errors are shown).
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -74,6 +78,7 @@ struct problem {
 struct check_result {
   std::string name;                   // what it checks
   int points = 0;                     // what it is worth
+  bool stretch = false;               // "[+N]": extra points, counted apart
   int score = 0;                      // what it got
   std::string status;                 // pass, fail, timeout, crash
   std::vector<std::string> verdicts;  // the mistake, in words
@@ -85,14 +90,18 @@ struct problem_result {
   std::string status = "graded";  // graded, missing, does-not-compile, kit-error
   std::string message;            // why it could not be graded
   std::vector<check_result> checks;
-  int score() const {
+  // The regular checks' points (what full marks and the exit status are about) ...
+  int score() const { return sum(false, &check_result::score); }
+  int max_score() const { return sum(false, &check_result::points); }
+  // ... and the stretch checks', counted apart.
+  int stretch_score() const { return sum(true, &check_result::score); }
+  int stretch_max_score() const { return sum(true, &check_result::points); }
+
+ private:
+  int sum(bool stretch, int check_result::*field) const {
     int s = 0;
-    for (const auto& c : checks) s += c.score;
-    return s;
-  }
-  int max_score() const {
-    int s = 0;
-    for (const auto& c : checks) s += c.points;
+    for (const auto& c : checks)
+      if (c.stretch == stretch) s += c.*field;
     return s;
   }
 };
@@ -160,7 +169,8 @@ std::string signal_name(int sig) {
   }
 }
 
-// The checks of a test program: each test case named "[POINTS] what it checks".
+// The checks of a test program: each test case named "[POINTS] what it checks" or, for a stretch
+// check, "[+POINTS] what it checks".
 std::vector<check_result> list_checks(const problem& p, std::string& error) {
   const auto listing = run({p.tests, "--list-test-cases", "--no-version"}, 30s);
   std::vector<check_result> checks;
@@ -169,7 +179,8 @@ std::vector<check_result> list_checks(const problem& p, std::string& error) {
     const auto close = line.find("] ");
     if (close == std::string::npos) continue;
     check_result c;
-    c.points = std::atoi(line.substr(1, close - 1).c_str());
+    c.stretch = line[1] == '+';
+    c.points = std::atoi(line.substr(c.stretch ? 2 : 1, close - (c.stretch ? 2 : 1)).c_str());
     c.name = line.substr(close + 2);
     if (c.points > 0) checks.push_back(c);
   }
@@ -180,7 +191,7 @@ std::vector<check_result> list_checks(const problem& p, std::string& error) {
 // doctest's test-case filter is a wildcard list split at commas: a name is matched with '?'
 // standing for each character that would mean something else.
 std::string filter_for(const check_result& c) {
-  std::string name = "[" + std::to_string(c.points) + "] " + c.name;
+  std::string name = std::string(c.stretch ? "[+" : "[") + std::to_string(c.points) + "] " + c.name;
   for (char& ch : name)
     if (ch == ',' || ch == '*' || ch == '\\' || ch == '?') ch = '?';
   return name;
@@ -254,8 +265,10 @@ std::string first_errors(const std::string& output) {
   return shown.empty() ? output.substr(0, 2000) : shown;
 }
 
+// A stretch check's points are shown with a plus ("+2/+3"), its problem's stretch total on a
+// line of its own, never in the total above it.
 void print_text(const std::vector<problem_result>& results) {
-  int score = 0, max_score = 0, complete = 0;
+  int score = 0, max_score = 0, complete = 0, stretch = 0, stretch_max = 0;
   for (const auto& r : results) {
     std::printf("%s %s: %s\n", r.what.id.c_str(), r.what.slug.c_str(), r.what.title.c_str());
     if (r.status != "graded") {
@@ -267,39 +280,58 @@ void print_text(const std::vector<problem_result>& results) {
                          : c.status == "timeout" ? "TIME"
                          : c.status == "crash"   ? "CRASH"
                                                  : "FAIL";
-      std::printf("  %-5s %2d/%-2d  %s\n", mark, c.score, c.points, c.name.c_str());
+      if (c.stretch)
+        std::printf("  %-5s %2s/%-2s  %s\n", mark, ("+" + std::to_string(c.score)).c_str(),
+                    ("+" + std::to_string(c.points)).c_str(), c.name.c_str());
+      else
+        std::printf("  %-5s %2d/%-2d  %s\n", mark, c.score, c.points, c.name.c_str());
       for (const auto& v : c.verdicts)
         std::printf("%s", echo_check::wrap(v, 14, 100).insert(0, 14, ' ').c_str()),
             std::printf("\n");
     }
-    std::printf("  total %d/%d\n\n", r.score(), r.max_score());
+    std::printf("  total %d/%d\n", r.score(), r.max_score());
+    if (r.stretch_max_score() > 0)
+      std::printf("  stretch: %d/%d (extra points, not in the total)\n", r.stretch_score(),
+                  r.stretch_max_score());
+    std::printf("\n");
     score += r.score();
     max_score += r.max_score();
+    stretch += r.stretch_score();
+    stretch_max += r.stretch_max_score();
     if (r.score() == r.max_score()) ++complete;
   }
-  std::printf("overall %d/%d: %d of %zu problem%s with full marks\n", score, max_score, complete,
+  std::printf("overall %d/%d: %d of %zu problem%s with full marks", score, max_score, complete,
               results.size(), results.size() == 1 ? "" : "s");
+  if (stretch_max > 0) std::printf("; stretch %d/%d", stretch, stretch_max);
+  std::printf("\n");
 }
 
 using echo_check::json_string;
 
+// A problem's "score" and "max_score" are its regular checks'; "stretch_score" and
+// "stretch_max_score" its stretch checks', and each check says which it is ("stretch").
 std::string to_json(const std::vector<problem_result>& results) {
-  int score = 0, max_score = 0;
+  int score = 0, max_score = 0, stretch = 0, stretch_max = 0;
   std::string json = "{\"problems\":[";
   for (std::size_t i = 0; i < results.size(); ++i) {
     const auto& r = results[i];
     score += r.score();
     max_score += r.max_score();
+    stretch += r.stretch_score();
+    stretch_max += r.stretch_max_score();
     json += std::string(i > 0 ? "," : "") + "{\"id\":" + json_string(r.what.id) +
             ",\"slug\":" + json_string(r.what.slug) + ",\"title\":" + json_string(r.what.title) +
             ",\"status\":" + json_string(r.status) + ",\"message\":" + json_string(r.message) +
             ",\"score\":" + std::to_string(r.score()) +
-            ",\"max_score\":" + std::to_string(r.max_score()) + ",\"checks\":[";
+            ",\"max_score\":" + std::to_string(r.max_score()) +
+            ",\"stretch_score\":" + std::to_string(r.stretch_score()) +
+            ",\"stretch_max_score\":" + std::to_string(r.stretch_max_score()) + ",\"checks\":[";
     for (std::size_t k = 0; k < r.checks.size(); ++k) {
       const auto& c = r.checks[k];
       json += std::string(k > 0 ? "," : "") + "{\"name\":" + json_string(c.name) +
               ",\"status\":" + json_string(c.status) + ",\"score\":" + std::to_string(c.score) +
-              ",\"max_score\":" + std::to_string(c.points) + ",\"verdicts\":[";
+              ",\"max_score\":" + std::to_string(c.points) +
+              ",\"stretch\":" + (c.stretch ? "true" : "false") + ",\"verdicts\":[";
       for (std::size_t v = 0; v < c.verdicts.size(); ++v)
         json += (v > 0 ? "," : "") + json_string(c.verdicts[v]);
       json += "],\"output\":" + json_string(c.output) + "}";
@@ -307,12 +339,15 @@ std::string to_json(const std::vector<problem_result>& results) {
     json += "]}";
   }
   json += "],\"score\":" + std::to_string(score) + ",\"max_score\":" + std::to_string(max_score) +
-          "}\n";
+          ",\"stretch_score\":" + std::to_string(stretch) +
+          ",\"stretch_max_score\":" + std::to_string(stretch_max) + "}\n";
   return json;
 }
 
 // Gradescope's results.json: one test per check, named with its problem; a problem that could
-// not be graded is one failed test worth nothing, whose output says why.
+// not be graded is one failed test worth nothing, whose output says why. A stretch check is a
+// test worth nothing that scores its points when it passes (Gradescope counts a score above
+// max_score as extra credit), named "stretch: ..."; the top-level score includes them.
 std::string to_gradescope(const std::vector<problem_result>& results) {
   int score = 0;
   std::string tests;
@@ -329,9 +364,10 @@ std::string to_gradescope(const std::vector<problem_result>& results) {
       score += c.score;
       std::string output;
       for (const auto& v : c.verdicts) output += v + "\n";
-      tests += std::string(tests.empty() ? "" : ",") + "{\"name\":" + json_string(prefix + c.name) +
+      tests += std::string(tests.empty() ? "" : ",") +
+               "{\"name\":" + json_string(prefix + (c.stretch ? "stretch: " : "") + c.name) +
                ",\"score\":" + std::to_string(c.score) +
-               ",\"max_score\":" + std::to_string(c.points) +
+               ",\"max_score\":" + std::to_string(c.stretch ? 0 : c.points) +
                ",\"status\":" + json_string(c.status == "pass" ? "passed" : "failed") +
                ",\"output\":" + json_string(output) + "}";
     }
