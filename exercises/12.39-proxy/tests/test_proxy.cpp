@@ -5,8 +5,10 @@
 // server in this process, on loopback, that serves the HTTP checker's files (tools/httpcheck
 // root.hpp: every byte known), writes down every request that reaches it, and has two addresses
 // that misbehave on purpose: /slow answers only when the check says so, /cut sends half an answer
-// and closes. Owning the origin is what makes the checks exact: "blocked" means the origin never
-// saw the request, and "a slow origin does not stall another client" is arranged, not hoped for.
+// and closes; /obj/NAME-BYTES.bin is an object of BYTES bytes made up from its name, for the
+// cache (the stretch checks: "[+N]", extra points). Owning the origin is what makes the checks
+// exact: "blocked" means the origin never saw the request, and "a slow origin does not stall
+// another client" is arranged, not hoped for.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -15,6 +17,7 @@
 #include <unistd.h>
 
 #include <condition_variable>
+#include <cstdint>
 #include <fstream>
 #include <mutex>
 #include <optional>
@@ -90,8 +93,33 @@ class origin {
     }
     cv_.notify_all();
   }
+  // How many requests for `path` reached the origin so far.
+  std::size_t count(const std::string& path) {
+    std::size_t n = 0;
+    for (const auto& r : requests()) n += r.rfind("GET " + path + " ", 0) == 0;
+    return n;
+  }
   // What /slow answers once released.
   static std::string slow_body() { return "the slow answer, at last\n"; }
+  // The path of an object of `bytes` bytes, and its body: bytes that depend on the whole path,
+  // so two objects never look alike and a mixed-up answer shows.
+  static std::string object_path(const std::string& name, std::size_t bytes) {
+    return "/obj/" + name + "-" + std::to_string(bytes) + ".bin";
+  }
+  static std::string object_body(const std::string& path) {
+    const auto dash = path.rfind('-');
+    const std::size_t bytes = std::strtoul(path.c_str() + dash + 1, nullptr, 10);
+    std::uint32_t x = 2166136261u;  // FNV-1a of the path seeds a xorshift generator
+    for (const char c : path) x = (x ^ static_cast<unsigned char>(c)) * 16777619u;
+    std::string body(bytes, '\0');
+    for (auto& b : body) {
+      x ^= x << 13;
+      x ^= x >> 17;
+      x ^= x << 5;
+      b = static_cast<char>(x);
+    }
+    return body;
+  }
 
  private:
   void accept_loop() {
@@ -144,6 +172,10 @@ class origin {
           fd.get(), "HTTP/1.0 200 OK\r\nContent-Type: image/jpeg\r\nContent-Length: " +
                         std::to_string(content.size()) + "\r\n\r\n" + content.substr(0, 100000));
       return;  // closes in the middle of the body
+    }
+    if (path.rfind("/obj/", 0) == 0 && path.rfind('-') != std::string::npos) {
+      send_file(fd.get(), object_body(path), "application/octet-stream");
+      return;
     }
     for (const auto& f : http_check::root_files())
       if (f.uri == path) {
@@ -374,5 +406,164 @@ TEST_CASE("[1] survives clients and origins that close early") {
                http_check::describe(r) + p.gone() +
                " (a write to a client that has gone fails with EPIPE; it must end that "
                "connection only)");
+  });
+}
+
+// ---- Stretch: the cache (README, "Stretch: a cache") ----
+//
+// Each check counts the requests that reach the origin: a hit is an answer the origin never
+// heard of. The objects' sizes keep well clear of the limits, so counting an object as its body
+// or as its whole response (about 90 bytes of status line and headers more) makes no difference.
+
+namespace {
+
+constexpr std::size_t KiB = 1024;
+
+std::string kib(std::size_t bytes) {
+  return echo_check::with_commas(static_cast<long long>(bytes / KiB)) + " KiB";
+}
+std::string times(std::size_t n) {
+  return echo_check::plural(static_cast<long long>(n), "time", "times");
+}
+
+// One object through the proxy; the verdict (and false) when its body is not the object's.
+bool fetch(origin& o, proxy_server& p, const std::string& path, http_check::response& r,
+           const std::string& when) {
+  const std::string u = url("127.0.0.1", o.port(), path);
+  r = through(p, u, event_limit);
+  return expect(r.status == 200 && r.body == origin::object_body(path),
+                "GET " + u + " " + when + " got " + http_check::describe(r) + " with " +
+                    std::to_string(r.body.size()) + " bytes of body, expected 200 and the " +
+                    std::to_string(origin::object_body(path).size()) + " bytes of the object" +
+                    p.gone());
+}
+
+bool fetch(origin& o, proxy_server& p, const std::string& path, const std::string& when) {
+  http_check::response r;
+  return fetch(o, p, path, r, when);
+}
+
+}  // namespace
+
+TEST_CASE("[+2] cache: a second GET of the same URL is answered from the cache, byte for byte") {
+  with_proxy([](origin& o, proxy_server& p) {
+    const std::string path = origin::object_path("hit", 20 * KiB);
+    const std::string u = url("127.0.0.1", o.port(), path);
+    http_check::response first, second;
+    if (!fetch(o, p, path, first, "the first time")) return;
+    if (!fetch(o, p, path, second, "the second time")) return;
+    if (!expect(o.count(path) == 1,
+                "GET " + u + " reached the origin " + times(o.count(path)) +
+                    " in two requests: the second should have been a cache hit, answered "
+                    "without asking the origin (an object of 20 KiB fits the cache)"))
+      return;
+    if (!expect(second.raw == first.raw,
+                "the cache hit for " + u +
+                    " was not byte for byte the answer the first request "
+                    "got (" +
+                    std::to_string(second.raw.size()) + " bytes, not " +
+                    std::to_string(first.raw.size()) +
+                    "): a cache keeps the whole answer, status line and headers too"))
+      return;
+    // A hit is logged like any request, with the bytes it sent.
+    const std::string line = "127.0.0.1 " + u + " 200 " + std::to_string(second.raw.size());
+    std::vector<std::string> lines;
+    exercise::wait_until([&] { return (lines = p.log_lines()).size() >= 2; }, event_limit);
+    expect(lines.size() == 2 && lines[0] == line && lines[1] == line,
+           "after a miss and a hit for " + u + ", proxy.log held " +
+               echo_check::plural(static_cast<long long>(lines.size()), "line", "lines") +
+               (lines.size() >= 2 ? " (\"" + lines[0] + "\", \"" + lines[1] + "\")" : "") +
+               ", expected \"" + line + "\" twice: a hit is logged like any request");
+  });
+}
+
+TEST_CASE("[+2] cache: an answer over 100 KiB is never cached, one up to it is") {
+  with_proxy([](origin& o, proxy_server& p) {
+    const std::string big = origin::object_path("big", 150 * KiB);
+    for (int i = 0; i < 2; ++i)
+      if (!fetch(o, p, big, i == 0 ? "the first time" : "the second time")) return;
+    if (!expect(o.count(big) == 2,
+                "an object of 150 KiB reached the origin " + times(o.count(big)) +
+                    " in two requests: an object over MAX_OBJECT_SIZE (100 KiB) is "
+                    "forwarded but never cached"))
+      return;
+    const std::string near = origin::object_path("near", 99 * KiB);
+    for (int i = 0; i < 2; ++i)
+      if (!fetch(o, p, near, i == 0 ? "the first time" : "the second time")) return;
+    expect(o.count(near) == 1,
+           "an object of 99 KiB reached the origin " + times(o.count(near)) +
+               " in two requests: an answer up to MAX_OBJECT_SIZE (100 KiB) should be "
+               "cached, and the second request a hit");
+  });
+}
+
+TEST_CASE("[+2] cache: when full, the least recently used objects are evicted") {
+  with_proxy([](origin& o, proxy_server& p) {
+    // A and B first; then 12 objects of 90 KiB (1,080 KiB: more than the cache holds), with A
+    // used again after each. The last one does not fit: B, never used since, goes first, then
+    // the oldest of the 90 KiB objects; A and the other eleven (1,000 KiB in all) stay.
+    const std::string a = origin::object_path("used-often", 10 * KiB);
+    const std::string b = origin::object_path("used-once", 10 * KiB);
+    if (!fetch(o, p, a, "the first time") || !fetch(o, p, b, "the first time")) return;
+    std::vector<std::string> filler;
+    for (int i = 0; i < 12; ++i) {
+      filler.push_back(origin::object_path("filler" + std::to_string(i), 90 * KiB));
+      if (!fetch(o, p, filler.back(), "the first time") || !fetch(o, p, a, "again")) return;
+    }
+    const std::string total = kib(20 * KiB + 12 * 90 * KiB);
+    if (!expect(o.count(a) == 1,
+                url("127.0.0.1", o.port(), a) + " (10 KiB), used after every other object, " +
+                    "reached the origin " + times(o.count(a)) + " while " + total +
+                    " of objects went through the proxy: it was the most recently used and "
+                    "should have stayed in the cache (evict the least recently used, and count "
+                    "a hit as a use)"))
+      return;
+    if (!fetch(o, p, filler[1], "after all the others")) return;
+    if (!expect(o.count(filler[1]) == 1,
+                "the second 90 KiB object reached the origin again although the cache held only "
+                "1,000 KiB of newer objects besides it: the cache should hold up to 1 MiB "
+                "(MAX_CACHE_SIZE) and evict only as much as a new object needs"))
+      return;
+    if (!fetch(o, p, b, "after all the others")) return;
+    expect(o.count(b) == 2,
+           url("127.0.0.1", o.port(), b) + " (10 KiB, used once, before " + total +
+               " of other objects) was still answered from the cache: a cache that never evicts "
+               "grows without bound; at most MAX_CACHE_SIZE (1 MiB) may be cached, and the least "
+               "recently used objects go first");
+  });
+}
+
+TEST_CASE("[+1] cache: many clients at once get their hits, each byte for byte") {
+  with_proxy([](origin& o, proxy_server& p) {
+    std::vector<std::string> paths;
+    for (int i = 0; i < 4; ++i) {
+      paths.push_back(origin::object_path("shared" + std::to_string(i), (20 + 10 * i) * KiB));
+      if (!fetch(o, p, paths.back(), "the first time")) return;
+    }
+    constexpr int clients = 16, rounds = 4;
+    std::vector<std::string> wrong(clients);  // what each client found wrong, if anything
+    std::vector<std::thread> threads;
+    for (int c = 0; c < clients; ++c)
+      threads.emplace_back([&, c] {
+        for (int i = 0; i < rounds && wrong[c].empty(); ++i) {
+          const std::string& path = paths[(c + i) % paths.size()];
+          const http_check::response r = through(p, url("127.0.0.1", o.port(), path));
+          if (r.status != 200 || r.body != origin::object_body(path))
+            wrong[c] = "GET " + url("127.0.0.1", o.port(), path) + " got " +
+                       http_check::describe(r) + " with " + std::to_string(r.body.size()) +
+                       " bytes of body, not the object's " +
+                       std::to_string(origin::object_body(path).size());
+        }
+      });
+    for (auto& t : threads) t.join();
+    for (const auto& w : wrong)
+      if (!expect(w.empty(), "with " + std::to_string(clients) +
+                                 " clients asking for cached objects at once, " + w + p.gone()))
+        return;
+    expect(o.requests().size() == paths.size(),
+           "with " + std::to_string(clients) + " clients asking at once for " +
+               std::to_string(paths.size()) + " objects already cached, " +
+               std::to_string(o.requests().size() - paths.size()) +
+               " requests reached the origin: every one should have been a hit");
   });
 }

@@ -1,11 +1,16 @@
 // Problem 12.39 - reference solution: a concurrent proxy, a thread per connection. Each thread
 // reads the client's request, refuses it with a 403 page when the block list names its host or
 // path, else opens its own connection to the origin, sends the request on in HTTP/1.0 form and
-// copies the answer back as it comes; then it logs one line. The threads share only the block
-// list (read once, before any thread starts) and the log (one lock, one line at a time).
+// copies the answer back as it comes; then it logs one line. The threads share the block list
+// (read once, before any thread starts), the log (one lock, one line at a time) and, for the
+// stretch part, a cache of whole answers: a readers-writers problem, solved as in the book's
+// Figure 12.26 (readers first), with each object's "last used" time kept under a lock of its own
+// so a hit needs only the readers' side.
 #include "csapp.h"
 
 #define MAXBLOCK 256
+#define MAX_CACHE_SIZE (1024 * 1024) /* bytes of cached answers in all */
+#define MAX_OBJECT_SIZE (100 * 1024) /* the largest answer that is cached */
 
 typedef struct {        /* one request, as the client sent it */
   char method[MAXLINE]; /* GET */
@@ -22,6 +27,22 @@ typedef struct {                      /* what main hands a new thread */
   struct sockaddr_storage clientaddr; /* its address */
 } client_t;
 
+typedef struct cache_obj { /* one cached answer */
+  char* url;               /* its key: the URL as the client sent it */
+  char* data;              /* the whole answer: status line, headers and body */
+  size_t size;             /* bytes of data */
+  int status;              /* its status code, for the log */
+  unsigned long used;      /* when it was last used: use_clock's value then */
+  struct cache_obj* next;  /* the next object, in no particular order */
+} cache_obj;
+
+cache_obj* cache;        /* the cached objects */
+size_t cache_size;       /* bytes of data in all the objects */
+int readcnt;             /* readers inside the cache (Figure 12.26) */
+sem_t mutex, w;          /* readcnt's lock; the writers' (and the first reader's) */
+sem_t use_mutex;         /* guards use_clock and every object's `used`: hits write them */
+unsigned long use_clock; /* counts uses: a larger `used` is a more recent one */
+
 char* blocked[MAXBLOCK]; /* the block list: "host" or "host/path-prefix" */
 int nblocked;            /* entries in it */
 FILE* logfile;           /* proxy.log, in the working directory */
@@ -36,6 +57,11 @@ long refuse(int fd, const char* status, const char* shortmsg, const char* longms
 long forward(int connfd, const request_t* req, int* status);
 void log_request(const char* client, const char* url, int status, long bytes);
 void read_blocklist(const char* path);
+void cache_init(void);
+int cache_find(const char* url, char** data, size_t* size, int* status);
+void cache_add(const char* url, const char* data, size_t size, int status);
+int complete_answer(const char* data, size_t size);
+int keep(char* object, size_t* objsize, const char* buf, size_t n);
 
 int main(int argc, char** argv) {
   int listenfd;
@@ -47,6 +73,7 @@ int main(int argc, char** argv) {
     exit(2);
   }
   if (argc == 3) read_blocklist(argv[2]);
+  cache_init();
   logfile = fopen("proxy.log", "a");
   if (logfile == NULL) unix_error("proxy.log");
   listenfd = Open_listenfd(argv[1]);
@@ -77,6 +104,8 @@ void serve(int connfd, const char* client) {
   request_t req;
   int status = 0;
   long bytes;
+  char* cached;
+  size_t size;
 
   Rio_readinitb(&rio, connfd);
   if (!read_request(&rio, &req)) return; /* the client left before its request was whole */
@@ -95,6 +124,12 @@ void serve(int connfd, const char* client) {
     bytes =
         refuse(connfd, "403", "Forbidden", "This address is on the proxy's block list", req.url);
     log_request(client, req.url, 403, bytes);
+    return;
+  }
+  if (cache_find(req.url, &cached, &size, &status)) { /* a hit: the origin is not asked */
+    bytes = rio_writen(connfd, cached, size) < 0 ? 0 : (long)size;
+    Free(cached);
+    log_request(client, req.url, status, bytes);
     return;
   }
   bytes = forward(connfd, &req, &status);
@@ -184,16 +219,21 @@ long refuse(int fd, const char* status, const char* shortmsg, const char* longms
 }
 
 /* forward - the request to the origin, its answer to the client as it comes; returns the bytes
-   sent to the client and the origin's status (502 when the origin could not be reached) */
+   sent to the client and the origin's status (502 when the origin could not be reached). A 200
+   answer that came whole and fits MAX_OBJECT_SIZE is kept in the cache as well. */
 long forward(int connfd, const request_t* req, int* status) {
   char buf[MAXBUF];
   rio_t rio;
   ssize_t n;
   long bytes = 0;
+  char* object = (char*)Malloc(MAX_OBJECT_SIZE); /* the answer so far, while it fits */
+  size_t objsize = 0;
+  int fits = 1, whole = 1;
   int originfd = open_clientfd(req->host, req->port);
 
   if (originfd < 0) {
     *status = 502;
+    Free(object);
     return refuse(connfd, "502", "Bad gateway", "The proxy could not reach", req->url);
   }
   snprintf(buf, sizeof buf,
@@ -210,12 +250,20 @@ long forward(int connfd, const request_t* req, int* status) {
     sscanf(buf, "HTTP/%*s %d", status);
     Rio_writen(connfd, buf, n);
     bytes += n;
+    fits = keep(object, &objsize, buf, n);
     while ((n = Rio_readnb(&rio, buf, MAXBUF)) > 0) {
-      if (rio_writen(connfd, buf, n) < 0) break; /* the client left: so does this copy */
+      if (rio_writen(connfd, buf, n) < 0) { /* the client left: so does this copy */
+        whole = 0;
+        break;
+      }
       bytes += n;
+      fits = fits && keep(object, &objsize, buf, n);
     }
+    if (*status == 200 && fits && whole && complete_answer(object, objsize))
+      cache_add(req->url, object, objsize, *status);
   }
   Close(originfd);
+  Free(object);
   return bytes;
 }
 
@@ -238,4 +286,102 @@ void read_blocklist(const char* path) {
     blocked[nblocked++] = strdup(line);
   }
   fclose(f);
+}
+
+/* keep - adds n bytes to the object being collected; 0 once it would grow past MAX_OBJECT_SIZE */
+int keep(char* object, size_t* objsize, const char* buf, size_t n) {
+  if (*objsize + n > MAX_OBJECT_SIZE) return 0;
+  memcpy(object + *objsize, buf, n);
+  *objsize += n;
+  return 1;
+}
+
+/* complete_answer - the body is as long as its Content-Length says (an answer without one ends
+   where the origin closed, so whatever came is all of it); an origin that closed early has sent
+   an answer that must not be served again */
+int complete_answer(const char* data, size_t size) {
+  const char* end = (const char*)memmem(data, size, "\r\n\r\n", 4);
+  const char* line;
+  if (end == NULL) return 0;
+  for (line = data; line < end; line = (const char*)memchr(line, '\n', end - line) + 1) {
+    if (!strncasecmp(line, "Content-Length:", 15))
+      return strtoul(line + 15, NULL, 10) == (unsigned long)(size - (end + 4 - data));
+    if (memchr(line, '\n', end - line) == NULL) break;
+  }
+  return 1;
+}
+
+/* cache_init - an empty cache and its semaphores, before any thread starts */
+void cache_init(void) {
+  Sem_init(&mutex, 0, 1);
+  Sem_init(&w, 0, 1);
+  Sem_init(&use_mutex, 0, 1);
+}
+
+/* cache_find - on a hit, a copy of the answer (the caller frees it) and 1: the copy is made
+   inside the readers' section and sent after it, so a slow client never holds the cache */
+int cache_find(const char* url, char** data, size_t* size, int* status) {
+  cache_obj* obj;
+  int found = 0;
+
+  P(&mutex); /* readers first, as in Figure 12.26 */
+  readcnt++;
+  if (readcnt == 1) P(&w);
+  V(&mutex);
+
+  for (obj = cache; obj != NULL; obj = obj->next)
+    if (!strcmp(obj->url, url)) {
+      *data = (char*)Malloc(obj->size);
+      memcpy(*data, obj->data, obj->size);
+      *size = obj->size;
+      *status = obj->status;
+      P(&use_mutex); /* other readers may be marking this object too */
+      obj->used = ++use_clock;
+      V(&use_mutex);
+      found = 1;
+      break;
+    }
+
+  P(&mutex);
+  readcnt--;
+  if (readcnt == 0) V(&w);
+  V(&mutex);
+  return found;
+}
+
+/* cache_add - a new object; the least recently used go first until it fits. A writer: alone. */
+void cache_add(const char* url, const char* data, size_t size, int status) {
+  cache_obj *obj, **oldest, **at;
+
+  if (size > MAX_OBJECT_SIZE) return;
+  P(&w);
+  for (obj = cache; obj != NULL; obj = obj->next)
+    if (!strcmp(obj->url, url)) { /* another thread cached it meanwhile */
+      V(&w);
+      return;
+    }
+  while (cache != NULL && cache_size + size > MAX_CACHE_SIZE) {
+    oldest = &cache; /* no reader is inside: every `used` holds still */
+    for (at = &cache->next; *at != NULL; at = &(*at)->next)
+      if ((*at)->used < (*oldest)->used) oldest = at;
+    obj = *oldest;
+    *oldest = obj->next;
+    cache_size -= obj->size;
+    Free(obj->url);
+    Free(obj->data);
+    Free(obj);
+  }
+  obj = (cache_obj*)Malloc(sizeof(cache_obj));
+  obj->url = strdup(url);
+  obj->data = (char*)Malloc(size);
+  memcpy(obj->data, data, size);
+  obj->size = size;
+  obj->status = status;
+  P(&use_mutex);
+  obj->used = ++use_clock;
+  V(&use_mutex);
+  obj->next = cache;
+  cache = obj;
+  cache_size += size;
+  V(&w);
 }
