@@ -669,8 +669,8 @@ class checker {
 
   // Waits (bounded by event_limit) until `done` holds, checking every 10 ms.
   template <class Predicate>
-  bool wait_until(Predicate done) {
-    const auto end = event_end();
+  bool wait_until(Predicate done, millis limit = millis(0)) {
+    const auto end = clock::now() + (limit.count() > 0 ? limit : opt_.event_limit);
     while (!done()) {
       if (clock::now() >= end) return false;
       ::usleep(10'000);
@@ -687,7 +687,7 @@ class checker {
     }
     // A CGI child (or a process server's child) may still be exiting: the count starts once
     // it is reaped, or says it was not.
-    wait_until([&] { return echo_check::read_proc(opt_.pid).children == 0; });
+    reaps_ = wait_until([&] { return echo_check::read_proc(opt_.pid).children == 0; });
     baseline_ = echo_check::read_proc(opt_.pid);
   }
 
@@ -696,11 +696,15 @@ class checker {
     if (opt_.pid <= 0) return {"resources", false, "needs --pid", {}};
     if (baseline_.fds < 0) return {"resources", false, "the server process was not found", {}};
     echo_check::proc_reading now;
-    wait_until([&] {
-      now = echo_check::read_proc(opt_.pid);
-      if (now.fds < 0) return true;
-      return now.fds <= baseline_.fds && now.zombies == 0 && now.children <= baseline_.children;
-    });
+    // A server that left the warm-up's child unreaped for the whole event limit has shown it
+    // does not reap: waiting that long again would only repeat it, so patience is enough.
+    wait_until(
+        [&] {
+          now = echo_check::read_proc(opt_.pid);
+          if (now.fds < 0) return true;
+          return now.fds <= baseline_.fds && now.zombies == 0 && now.children <= baseline_.children;
+        },
+        reaps_ ? opt_.event_limit : opt_.patience);
     finding f{"resources",
               true,
               "",
@@ -746,6 +750,7 @@ class checker {
   endpoint ep_;
   check_options opt_;
   echo_check::proc_reading baseline_;  // the idle server after a warm-up
+  bool reaps_ = true;                  // the warm-up's children were reaped in time
   int requests_ = 0;                   // requests (connections) made so far
   int cgi_requests_ = 0;               // of them, to the adder
   bool told_end_ = false;              // a verdict has said how the server ended
