@@ -203,6 +203,13 @@ double median_rate(const server& s) {
   return v.empty() ? 0 : bench::median_of(v);
 }
 
+double median_cpu(const server& s) {
+  std::vector<double> v;
+  for (const auto& r : s.runs)
+    if (r.failure.empty() && r.cpu_per_request_s > 0) v.push_back(r.cpu_per_request_s);
+  return v.empty() ? 0 : bench::median_of(v);
+}
+
 std::string page(const std::vector<server>& servers, const bench_options& o,
                  const std::string& missing) {
   std::ostringstream md;
@@ -256,6 +263,23 @@ std::string page(const std::vector<server>& servers, const bench_options& o,
        << (base > 0 && ratio >= s.goal ? "PASS" : "MISS") << " |\n";
   }
   md << "\n";
+  // What limits a server that misses its goal, from its own row: its CPU per request against
+  // nginx's (the figure least disturbed by whatever else runs), and what its code does per
+  // request that nginx does not.
+  const double base_cpu = yardstick ? median_cpu(*yardstick) : 0;
+  for (const auto& s : servers) {
+    if (s.goal <= 0 || base <= 0 || median_rate(s) / base >= s.goal || base_cpu <= 0) continue;
+    const double cpu = median_cpu(s);
+    md << "What limits " << s.name << ": each request costs it " << human_seconds(cpu)
+       << " of CPU, " << times_text(cpu / base_cpu) << " nginx's " << human_seconds(base_cpu)
+       << ", and with the server on its own CPU that is the rate. Per request, Tiny's code "
+       << "opens, maps and unmaps the file (`serve_static`, Figure 11.34: each `munmap` "
+       << "flushes the TLB, and in a virtual machine a flush is a trip to the hypervisor), "
+       << "prints the request and response headers to stdout, and reads the request a line at "
+       << "a time; the prethreaded pool of 12.38 also creates and ends worker threads as its "
+       << "buffer fills and empties, which a steady load does many times a second. nginx keeps "
+       << "its worker, sends the file with `sendfile`, and logs nothing here.\n\n";
+  }
   return md.str();
 }
 
