@@ -28,6 +28,7 @@
 #include <echocheck/proc.hpp>
 
 #include "exercise.hpp"
+#include "findings.hpp"
 
 namespace exercise {
 
@@ -182,16 +183,7 @@ void with_echo_server(const echo_server_options& options, Body body) {
 // when one found a flaw.
 inline bool scenarios(echo_server& s, const std::vector<std::string>& names) {
   echo_check::checker c(s.endpoint(), s.checker_options());
-  const auto findings = c.run(names);
-  for (const auto& f : findings)
-    if (!expect(f.passed, f.verdict)) return false;
-  for (const auto& name : names)  // a name the checker does not know runs nothing
-    if (std::none_of(findings.begin(), findings.end(),
-                     [&](const echo_check::finding& f) { return f.scenario == name; })) {
-      verdict("the " + name + " scenario did not run");
-      return false;
-    }
-  return true;
+  return judge_findings(c.run(names), names);
 }
 
 // Keeps a process stopped (SIGSTOP) for its lifetime; SIGCONT however the check ends.

@@ -23,6 +23,7 @@
 #include <httpcheck/spawn.hpp>
 
 #include "exercise.hpp"
+#include "findings.hpp"
 
 #ifndef EXERCISE_ADDER
 #error "EXERCISE_ADDER (the adder the checks copy into the root) is set by exercises/CMakeLists.txt"
@@ -134,15 +135,7 @@ inline std::vector<echo_check::finding> http_findings(tiny_server& s,
 inline bool http_scenarios(tiny_server& s, const std::vector<std::string>& names,
                            http_check::check_options options) {
   const auto findings = http_findings(s, names, std::move(options));
-  for (const auto& f : findings)
-    if (!expect(f.passed, f.verdict + s.gone())) return false;
-  for (const auto& name : names)  // a name the checker does not know runs nothing
-    if (std::none_of(findings.begin(), findings.end(),
-                     [&](const echo_check::finding& f) { return f.scenario == name; })) {
-      verdict("the " + name + " scenario did not run");
-      return false;
-    }
-  return true;
+  return judge_findings(findings, names, s.gone());
 }
 
 inline bool http_scenarios(tiny_server& s, const std::vector<std::string>& names) {
