@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <cstring>
 #include <string>
 #include <thread>
 
@@ -13,6 +15,76 @@
 #include "support/support.hpp"
 
 using test_support::run_in_child;
+
+// ---- The Pthread_* wrappers made to fail ----
+//
+// glibc has no defined way to make pthread_create, pthread_detach, pthread_cancel or
+// pthread_once fail on demand (detaching or cancelling a bad thread id is undefined
+// behaviour), so this program is linked with --wrap for them (tests/CMakeLists.txt): every
+// call from this program's own code comes here first. Unarmed, each passes straight through
+// to the real function; a test arms one with an error code (fail_next below) and the next
+// call returns that code without doing anything. pthread_join also comes through here, but
+// its failure in the tests is a real one (joining oneself).
+
+extern "C" {
+int __real_pthread_create(pthread_t* tid, const pthread_attr_t* attr, void* (*routine)(void*),
+                          void* arg);
+int __real_pthread_join(pthread_t tid, void** result);
+int __real_pthread_detach(pthread_t tid);
+int __real_pthread_cancel(pthread_t tid);
+int __real_pthread_once(pthread_once_t* once, void (*init)());
+}
+
+namespace {
+
+// The error code the next call of each wrapped function returns instead of running; 0 for
+// a plain pass-through.
+enum class pthread_call { create, join, detach, cancel, once };
+std::atomic<int> armed[5];
+
+int take_armed(pthread_call which) { return armed[static_cast<int>(which)].exchange(0); }
+
+// Arms one function for the guard's lifetime (and disarms it after, used or not).
+class fail_next {
+ public:
+  fail_next(pthread_call which, int code) : which_(which) {
+    armed[static_cast<int>(which_)].store(code);
+  }
+  fail_next(const fail_next&) = delete;
+  fail_next& operator=(const fail_next&) = delete;
+  ~fail_next() { armed[static_cast<int>(which_)].store(0); }
+
+ private:
+  pthread_call which_;
+};
+
+}  // namespace
+
+extern "C" int __wrap_pthread_create(pthread_t* tid, const pthread_attr_t* attr,
+                                     void* (*routine)(void*), void* arg) {
+  if (const int code = take_armed(pthread_call::create)) return code;
+  return __real_pthread_create(tid, attr, routine, arg);
+}
+
+extern "C" int __wrap_pthread_join(pthread_t tid, void** result) {
+  if (const int code = take_armed(pthread_call::join)) return code;
+  return __real_pthread_join(tid, result);
+}
+
+extern "C" int __wrap_pthread_detach(pthread_t tid) {
+  if (const int code = take_armed(pthread_call::detach)) return code;
+  return __real_pthread_detach(tid);
+}
+
+extern "C" int __wrap_pthread_cancel(pthread_t tid) {
+  if (const int code = take_armed(pthread_call::cancel)) return code;
+  return __real_pthread_cancel(tid);
+}
+
+extern "C" int __wrap_pthread_once(pthread_once_t* once, void (*init)()) {
+  if (const int code = take_armed(pthread_call::once)) return code;
+  return __real_pthread_once(once, init);
+}
 
 TEST_CASE("book.constants and types have the book's values") {
   CHECK(MAXLINE == 8192);
@@ -347,4 +419,83 @@ TEST_CASE("book.Accept gives an IPv4 client an AF_INET address that /etc/hosts n
   Close(connfd);
   Close(clientfd);
   Close(listenfd);
+}
+
+// Each Pthread_* wrapper ends the program (status 1) with its one line when the call fails.
+// Joining oneself is a real, well-defined failure (EDEADLK); the others are made to fail
+// through the --wrap functions above.
+TEST_CASE("book.each Pthread_ wrapper that fails prints its one line and exits 1") {
+  struct failing {
+    const char* name;   // the wrapper, as in its message
+    int code;           // the error the call fails with
+    void (*call)(int);  // makes the call fail with `code`, through the wrapper
+  };
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  const failing cases[] = {
+      {"Pthread_create", EAGAIN,
+       [](int code) {
+         fail_next armed(pthread_call::create, code);
+         pthread_t tid;
+         Pthread_create(
+             &tid, NULL, [](void*) -> void* { return NULL; }, NULL);
+       }},
+      {"Pthread_join", EDEADLK, [](int) { Pthread_join(Pthread_self(), NULL); }},
+      {"Pthread_detach", ESRCH,
+       [](int code) {
+         fail_next armed(pthread_call::detach, code);
+         Pthread_detach(Pthread_self());
+       }},
+      {"Pthread_cancel", ESRCH,
+       [](int code) {
+         fail_next armed(pthread_call::cancel, code);
+         Pthread_cancel(Pthread_self());
+       }},
+      {"Pthread_once", EINVAL,
+       [](int code) {
+         fail_next armed(pthread_call::once, code);
+         Pthread_once(&once, [] {});
+       }},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    const auto r = run_in_child([&c] {
+      c.call(c.code);
+      sio_puts("returned\n");  // only a wrapper that let the failure through gets here
+    });
+    CHECK(r.term_signal == 0);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err == std::string(c.name) + " error: " + std::strerror(c.code) + "\n");
+    CHECK(r.out.empty());
+  }
+}
+
+// The --wrap functions pass everything through when unarmed, and an armed code is used once:
+// the wrappers above fail only because a test said so.
+TEST_CASE("book.Pthread_ wrappers work through the test's pass-through hooks") {
+  const auto r = run_in_child([] {
+    static std::atomic<int> ran{0};
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    {
+      fail_next armed(pthread_call::create, EAGAIN);
+      pthread_t unused;
+      if (pthread_create(
+              &unused, NULL, [](void*) -> void* { return NULL; }, NULL) != EAGAIN)
+        _exit(3);
+    }  // disarmed: the calls below are real
+    pthread_t joined, detached;
+    Pthread_create(
+        &joined, NULL, [](void* arg) -> void* { return arg; }, &ran);
+    void* result = NULL;
+    Pthread_join(joined, &result);
+    if (result != &ran) _exit(4);
+    Pthread_create(
+        &detached, NULL, [](void*) -> void* { return NULL; }, NULL);
+    Pthread_detach(detached);
+    Pthread_once(&once, [] { ran.fetch_add(1); });
+    Pthread_once(&once, [] { ran.fetch_add(1); });
+    if (ran.load() != 1) _exit(5);
+  });
+  CHECK(r.term_signal == 0);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
 }
