@@ -26,19 +26,17 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// A bulk run gets longer than one event (it is a million of them under TSan), but still a
-// bound: a lost item would otherwise leave a consumer blocked forever.
-constexpr std::chrono::milliseconds bulk_limit = 90s;
-
-// Threads that count themselves out in `finished`; joined only once all have, within
-// `limit`. A hang (an item lost, a wakeup missed) is reported and ends the program: the
-// blocked threads cannot be joined, and waiting on would only hit the outer timeout.
+// Threads that count themselves out in `finished`; joined only once all have. A hang (an
+// item lost, a wakeup missed) is reported and ends the program: the blocked threads cannot
+// be joined, and waiting on would only hit the outer timeout. A bulk run is given as long as
+// its `moved` counter keeps rising (a million items take minutes under TSan); anything else
+// the event limit.
 class crew {
  public:
   crew() = default;
   crew(const crew&) = delete;
   crew& operator=(const crew&) = delete;
-  ~crew() { join(test_support::event_limit); }
+  ~crew() { join(); }
 
   void spawn(std::function<void()> work) {
     threads_.emplace_back([this, work = std::move(work)] {
@@ -47,9 +45,12 @@ class crew {
     });
   }
 
-  void join(std::chrono::milliseconds limit) {
+  void join(const std::atomic<long>* moved = nullptr) {
     const int all = static_cast<int>(threads_.size());
-    if (!test_support::wait_for([&] { return finished_.load() == all; }, limit)) {
+    const auto everyone_done = [&] { return finished_.load() == all; };
+    if (moved != nullptr
+            ? !test_support::wait_while_progressing(everyone_done, [&] { return moved->load(); })
+            : !test_support::wait_for(everyone_done)) {
       std::fprintf(stderr, "only %d of %d threads finished: a thread is stuck in the buffer\n",
                    finished_.load(), all);
       std::_Exit(1);
@@ -109,6 +110,7 @@ void check_exactly_once(int producers, int consumers, int total,
   std::vector<std::vector<std::uint32_t>> seen(static_cast<std::size_t>(consumers),
                                                std::vector<std::uint32_t>(total, 0));
   std::vector<long> out_of_range(static_cast<std::size_t>(consumers), 0);
+  std::atomic<long> moved{0};  // items removed, counted in steps of 256: the run's progress
   {
     crew threads;
     for (int p = 0; p < producers; ++p)
@@ -121,13 +123,14 @@ void check_exactly_once(int producers, int consumers, int total,
         auto& mine = seen[static_cast<std::size_t>(c)];
         for (int k = 0; k < total / consumers; ++k) {
           const int item = remove();
+          if (k % 256 == 0) moved.fetch_add(1, std::memory_order_relaxed);
           if (item >= 0 && item < total)
             ++mine[static_cast<std::size_t>(item)];
           else
             ++out_of_range[static_cast<std::size_t>(c)];
         }
       });
-    threads.join(bulk_limit);
+    threads.join(&moved);
   }
   long missing = 0;
   long duplicated = 0;

@@ -69,12 +69,15 @@ class waiter {
   std::thread thread_;              // last: it starts running at construction
 };
 
-// Joins workers that count themselves out in `finished`, within a bound: a deadlock is
-// reported and ends the program, since stuck threads cannot be joined.
-void join_all(std::vector<std::thread>& workers, const std::atomic<int>& finished) {
-  using namespace std::chrono_literals;
+// Joins workers that count themselves out in `finished`, for as long as `counted` (their
+// progress, kept apart from the guarded counter, which only the lock's holder may read) keeps
+// moving: a deadlock stops it, and is reported within the event limit and ends the program, since
+// stuck threads cannot be joined.
+void join_all(std::vector<std::thread>& workers, const std::atomic<int>& finished,
+              const std::atomic<long>& counted) {
   const int all = static_cast<int>(workers.size());
-  if (!test_support::wait_for([&] { return finished.load() == all; }, 90s)) {
+  if (!test_support::wait_while_progressing([&] { return finished.load() == all; },
+                                            [&] { return counted.load(); })) {
     std::fprintf(stderr, "only %d of %d threads finished: deadlock\n", finished.load(), all);
     std::_Exit(1);
   }
@@ -253,6 +256,7 @@ TEST_CASE("semaphore.P and V make 4 threads' 100000 increments each add up to 40
   constexpr long iterations = 100000;
   long cnt = 0;
   std::atomic<int> finished{0};
+  std::atomic<long> progress{0};  // increments done, in steps of 1000
 
   SUBCASE("the book's P and V") {
     sem_t mutex;
@@ -264,10 +268,11 @@ TEST_CASE("semaphore.P and V make 4 threads' 100000 increments each add up to 40
           P(&mutex);
           ++cnt;
           V(&mutex);
+          if (i % 1000 == 0) progress.fetch_add(1, std::memory_order_relaxed);
         }
         finished.fetch_add(1);
       });
-    join_all(workers, finished);
+    join_all(workers, finished, progress);
     ::sem_destroy(&mutex);
   }
 
@@ -280,10 +285,11 @@ TEST_CASE("semaphore.P and V make 4 threads' 100000 increments each add up to 40
           mutex.wait();
           ++cnt;
           mutex.post();
+          if (i % 1000 == 0) progress.fetch_add(1, std::memory_order_relaxed);
         }
         finished.fetch_add(1);
       });
-    join_all(workers, finished);
+    join_all(workers, finished, progress);
   }
 
   CHECK(cnt == threads * iterations);

@@ -113,6 +113,21 @@ inline bool wait_for(const std::function<bool()>& done,
   return true;
 }
 
+// Polls `done` until it holds, for as long as `progress` keeps moving: gives up (false) once
+// it has stood still for `quiet_limit`. For bulk runs whose length depends on the machine (a
+// million hand-offs take many times longer under TSan) but whose failure is a standstill (a
+// lost item, a missed wakeup): a stuck run is reported after quiet_limit, not at CTest's end.
+inline bool wait_while_progressing(const std::function<bool()>& done,
+                                   const std::function<long()>& progress,
+                                   std::chrono::milliseconds quiet_limit = event_limit) {
+  long seen = progress();
+  for (;;) {
+    if (wait_for([&] { return done() || progress() != seen; }, quiet_limit) == false) return false;
+    if (done()) return true;
+    seen = progress();
+  }
+}
+
 // Interrupts a thread that is blocked in a system call, on purpose, to prove a retry.
 //
 // While alive it installs a SIGALRM handler *without* SA_RESTART, so a blocked read, write,
