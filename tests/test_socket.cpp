@@ -1078,7 +1078,9 @@ TEST_CASE("socket.with bindv6only=1 the listener still clears IPV6_V6ONLY and ta
     // A machine that forbids namespaces to this user (user namespaces locked down) cannot
     // run the test. Failing would blame the code for the machine; passing would hide that
     // nothing was judged. So the run says it, in the test's output.
-    MESSAGE((std::string("not judged: no network namespace of its own here (") + result.err + ")"));
+    std::string why = result.err;
+    if (!why.empty() && why.back() == '\n') why.pop_back();
+    MESSAGE((std::string("not judged: no network namespace of its own here (") + why + ")"));
     return;
   }
   CAPTURE(result.err);
