@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -24,6 +25,8 @@
 #include <string>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
 #include <system_error>
 #include <thread>
 #include <unistd.h>
@@ -33,6 +36,61 @@
 #include "support/delivery.hpp"
 #include "support/support.hpp"
 #include "support/threads.hpp"
+
+// ---- Short writes without a signal ----
+//
+// A blocking send(2) or write(2) moves everything unless a signal interrupts it, so without
+// help a test sees writen's loop run again only in the signal tests. This program is linked
+// with --wrap=send and --wrap=write (tests/CMakeLists.txt): calls from this program's own
+// code come here first. Unarmed they pass straight through; armed for one descriptor, each
+// call moves at most 1 to 7 bytes (the limit varies from call to call), as a kernel short
+// on buffer space may.
+
+extern "C" ssize_t __real_send(int fd, const void* buf, size_t n, int flags);
+extern "C" ssize_t __real_write(int fd, const void* buf, size_t n);
+
+namespace {
+
+std::atomic<int> trickle_fd{-1};    // the descriptor whose writes are cut short, or -1
+std::atomic<int> trickle_calls{0};  // calls on it that moved bytes since it was armed
+
+// How much of n bytes the next call on fd may move.
+std::size_t trickle_limit(int fd, std::size_t n) {
+  if (fd < 0 || fd != trickle_fd.load()) return n;
+  const auto call = static_cast<std::size_t>(trickle_calls.load());
+  return std::min(n, 1 + call % 7);
+}
+
+void count_trickle(int fd, ssize_t put) {
+  if (put > 0 && fd >= 0 && fd == trickle_fd.load()) trickle_calls.fetch_add(1);
+}
+
+// Cuts the writes on one descriptor short for the guard's lifetime.
+class trickle_writes {
+ public:
+  explicit trickle_writes(int fd) {
+    trickle_calls.store(0);
+    trickle_fd.store(fd);
+  }
+  trickle_writes(const trickle_writes&) = delete;
+  trickle_writes& operator=(const trickle_writes&) = delete;
+  ~trickle_writes() { trickle_fd.store(-1); }
+  int calls() const { return trickle_calls.load(); }
+};
+
+}  // namespace
+
+extern "C" ssize_t __wrap_send(int fd, const void* buf, size_t n, int flags) {
+  const ssize_t put = __real_send(fd, buf, trickle_limit(fd, n), flags);
+  count_trickle(fd, put);
+  return put;
+}
+
+extern "C" ssize_t __wrap_write(int fd, const void* buf, size_t n) {
+  const ssize_t put = __real_write(fd, buf, trickle_limit(fd, n));
+  count_trickle(fd, put);
+  return put;
+}
 
 namespace {
 
@@ -289,6 +347,69 @@ TEST_CASE("rio.writen works on descriptors that are not sockets") {
   }
 }
 
+TEST_CASE("rio.writen goes on after short writes that come without a signal") {
+  // Every send(2) or write(2) moves 1 to 7 bytes (trickle_writes): writen must call again
+  // from where the last call stopped until all n bytes are out, and return n; the reader
+  // must get every byte once, in order.
+  const std::string data = random_bytes(5000, 17);
+  std::function<ssize_t(int, const std::string&)> write_all;
+  std::pair<csapp::unique_fd, csapp::unique_fd> r_w;
+  SUBCASE("writen on a socket pair (send)") {
+    r_w = test_support::socket_pair();
+    write_all = [](int fd, const std::string& d) { return csapp::writen(fd, d.data(), d.size()); };
+  }
+  SUBCASE("writen on a TCP connection over loopback (send)") {
+    auto [client, server] = test_support::loopback_pair();
+    r_w = {std::move(server), std::move(client)};
+    write_all = [](int fd, const std::string& d) { return csapp::writen(fd, d.data(), d.size()); };
+  }
+  SUBCASE("writen on a pipe (write)") {
+    r_w = test_support::pipe_pair();
+    write_all = [](int fd, const std::string& d) { return csapp::writen(fd, d.data(), d.size()); };
+  }
+  SUBCASE("the book's Rio_writen on a socket pair") {
+    r_w = test_support::socket_pair();
+    write_all = [](int fd, const std::string& d) {
+      Rio_writen(fd, d.data(), d.size());  // exits the program if it fails
+      return static_cast<ssize_t>(d.size());
+    };
+  }
+  SUBCASE("the book's Rio_writen on a pipe") {
+    r_w = test_support::pipe_pair();
+    write_all = [](int fd, const std::string& d) {
+      Rio_writen(fd, d.data(), d.size());
+      return static_cast<ssize_t>(d.size());
+    };
+  }
+  csapp::unique_fd& r = r_w.first;
+  csapp::unique_fd& w = r_w.second;
+  std::string got;
+  ssize_t result = -2;
+  {
+    // A reader drains as the bytes come: each tiny write is a buffer of its own in the
+    // kernel (an AF_UNIX socket counts a few hundred bytes of overhead for each), so the
+    // writer would otherwise fill the socket long before 5000 bytes.
+    guarded_thread reader(
+        [&] {
+          char buf[4096];
+          for (ssize_t n; (n = ::read(r.get(), buf, sizeof buf)) > 0;)
+            got.append(buf, static_cast<std::size_t>(n));
+        },
+        [&] { ::shutdown(r.get(), SHUT_RDWR); });
+    {
+      trickle_writes trickle(w.get());
+      result = write_all(w.get(), data);
+      // At most 7 bytes a call: the short path really ran (and not by accident of the kernel).
+      CHECK(static_cast<std::size_t>(trickle.calls()) >= data.size() / 7);
+    }
+    w.reset();  // end of file after the bytes
+    CHECK(reader.finish() == "");
+  }
+  CHECK(result == static_cast<ssize_t>(data.size()));
+  CHECK(got.size() == data.size());
+  CHECK(first_difference(got, data) == std::string::npos);
+}
+
 /* ---------------------------------------------------------------------------------------
  * rio_readlineb
  * ------------------------------------------------------------------------------------- */
@@ -441,6 +562,143 @@ TEST_CASE("rio.rio_readlineb and rio_readnb interleave on one rio_t") {
     CHECK(rio_readnb(&rio, buf, sizeof buf) == 4);
     CHECK(rio_readnb(&rio, buf, sizeof buf) == 0);
   }
+}
+
+TEST_CASE("rio.a large rio_readnb after a short line returns the buffered bytes first") {
+  // One write brings a short line and more than a buffer's worth after it; the line read
+  // pulls in a whole buffer, so most of the body is buffered when rio_readnb asks for at
+  // least a buffer's worth. Reading that straight from the descriptor (the large-read
+  // path) would hand out the bytes behind the buffered ones first.
+  std::size_t buffer = csapp::rio_bufsize;
+  std::function<std::string(int, std::size_t)> line_then_body;  // "<line>|<body>"
+  SUBCASE("rio_state") {
+    line_then_body = [](int fd, std::size_t n) {
+      csapp::rio_state rio;
+      csapp::rio_init(rio, fd);
+      char line[64];
+      const ssize_t got = csapp::rio_readlineb(rio, line, sizeof line);
+      std::string body(n + 1, '\0');
+      const ssize_t bytes = csapp::rio_readnb(rio, body.data(), n);
+      body.resize(static_cast<std::size_t>(std::max<ssize_t>(bytes, 0)));
+      char extra[16];
+      if (csapp::rio_readnb(rio, extra, sizeof extra) != 0) body += "<more>";
+      return std::string(line, static_cast<std::size_t>(std::max<ssize_t>(got, 0))) + "|" + body;
+    };
+  }
+  SUBCASE("the book's Rio_readlineb and Rio_readnb") {
+    line_then_body = [](int fd, std::size_t n) {
+      rio_t rio;
+      Rio_readinitb(&rio, fd);
+      char line[MAXLINE];
+      const ssize_t got = Rio_readlineb(&rio, line, MAXLINE);
+      std::string body(n + 1, '\0');
+      body.resize(static_cast<std::size_t>(Rio_readnb(&rio, body.data(), n)));
+      char extra[16];
+      if (Rio_readnb(&rio, extra, sizeof extra) != 0) body += "<more>";
+      return std::string(line, static_cast<std::size_t>(got)) + "|" + body;
+    };
+  }
+  SUBCASE("csapp::reader with a 64-byte buffer") {
+    buffer = 64;
+    line_then_body = [](int fd, std::size_t n) {
+      csapp::reader in(fd, 64);
+      std::string line;
+      in.read_line(line);
+      std::string body(n + 1, '\0');
+      body.resize(in.read(body.data(), n));
+      char extra[16];
+      if (in.read(extra, sizeof extra) != 0) body += "<more>";
+      return line + "|" + body;
+    };
+  }
+  CAPTURE(buffer);
+  const std::string body = random_bytes(buffer + 100, 23);
+  const csapp::unique_fd in = preloaded("short\n" + body);  // one write(2), then end of file
+  const std::string got = line_then_body(in.get(), body.size());
+  CHECK(got.substr(0, 7) == "short\n|");
+  CHECK(got.size() == 7 + body.size());
+  CHECK(first_difference(got.substr(std::min<std::size_t>(7, got.size())), body) ==
+        std::string::npos);
+}
+
+namespace {
+
+// A read(2) on fd that gets nothing for event_limit fails (EAGAIN) instead of waiting on:
+// for a test that reads on its own thread from a peer it keeps open, so a reader that
+// wrongly waits for more fails the test within the bound instead of hanging it.
+void bound_reads(int fd) {
+  const timeval limit{
+      static_cast<time_t>(std::chrono::duration_cast<std::chrono::seconds>(event_limit).count()),
+      0};
+  REQUIRE(::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit) == 0);
+}
+
+// Whether thread `tid` of this process is asleep inside read(2) on `fd` (from
+// /proc/self/task/<tid>/syscall: the call's number, then its arguments in hex).
+bool asleep_in_read(pid_t tid, int fd) {
+  if (test_support::thread_state(tid) != 'S') return false;
+  const std::string call =
+      test_support::read_file("/proc/self/task/" + std::to_string(tid) + "/syscall");
+  char want[64];
+  std::snprintf(want, sizeof want, "%ld 0x%x ", static_cast<long>(SYS_read),
+                static_cast<unsigned>(fd));
+  return call.rfind(want, 0) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("rio.a line read returns after the newline while the peer stays open") {
+  // "one\ntwo" arrives and the peer sends nothing more and keeps the connection open: the
+  // line is complete, so the call must return "one\n" at once and keep "two" buffered. A
+  // reader that went on past the newline would wait in read(2) for bytes that never come;
+  // the test sees it asleep there with nothing left to read and says so at once, instead
+  // of hanging until the harness's limit.
+  std::function<std::string(int)> read_line;
+  SUBCASE("rio_readlineb") {
+    read_line = [](int fd) {
+      csapp::rio_state rio;
+      csapp::rio_init(rio, fd);
+      char buf[64];
+      const ssize_t n = csapp::rio_readlineb(rio, buf, sizeof buf);
+      return std::string(buf, static_cast<std::size_t>(std::max<ssize_t>(n, 0))) + "|" +
+             std::to_string(csapp::rio_buffered(rio));
+    };
+  }
+  SUBCASE("the book's Rio_readlineb") {
+    read_line = [](int fd) {
+      rio_t rio;
+      Rio_readinitb(&rio, fd);
+      char buf[MAXLINE];
+      const ssize_t n = Rio_readlineb(&rio, buf, MAXLINE);
+      return std::string(buf, static_cast<std::size_t>(n)) + "|" +
+             std::to_string(csapp::rio_buffered(rio));
+    };
+  }
+  SUBCASE("reader::read_line") {
+    read_line = [](int fd) {
+      csapp::reader in(fd, 64);
+      std::string line;
+      in.read_line(line);
+      return line + "|" + std::to_string(in.buffered());
+    };
+  }
+  auto [peer, mine] = test_support::socket_pair();
+  REQUIRE(::write(peer.get(), "one\ntwo", 7) == 7);
+  std::string got;
+  guarded_thread reader([&, fd = mine.get()] { got = read_line(fd); },
+                        [&] { ::shutdown(mine.get(), SHUT_RDWR); });
+  REQUIRE(reader.started());
+  // Either the call returns, or it has taken every byte and sleeps in read(2) for more.
+  REQUIRE(wait_for([&] {
+    return reader.done() ||
+           (queued(mine.get()) == 0 && asleep_in_read(reader.tid(), mine.get()) && !reader.done());
+  }));
+  if (!reader.done()) {
+    FAIL_CHECK("rio_readlineb did not return after the newline");
+    ::shutdown(mine.get(), SHUT_RDWR);  // end that read(2) now: no need to wait for the limit
+  }
+  CHECK(reader.finish() == "");
+  CHECK(got == "one\n|3");
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -861,6 +1119,7 @@ TEST_CASE("rio.reader::has_line tells an event loop a whole line is already buff
   auto r_w = test_support::socket_pair();
   csapp::unique_fd& r = r_w.first;
   csapp::unique_fd& w = r_w.second;
+  bound_reads(r.get());  // w stays open: a reader that waits past a newline would hang
   csapp::reader in(r.get());
   CHECK_FALSE(in.has_line());
   CHECK(in.buffered() == 0);
@@ -953,6 +1212,7 @@ TEST_CASE(
 
   // Without a limit the same bytes come back as whole lines.
   auto [writer2, reading2] = test_support::socket_pair();
+  bound_reads(reading2.get());  // writer2 is open until the first line is read
   const std::string long_line = std::string(3 * csapp::rio_bufsize, 'z') + "\n";
   std::thread feed([&, fd = writer2.get()] { csapp::write_all(fd, long_line + "end"); });
   csapp::reader whole(reading2.get());
