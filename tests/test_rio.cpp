@@ -1214,11 +1214,12 @@ TEST_CASE(
   auto [writer2, reading2] = test_support::socket_pair();
   bound_reads(reading2.get());  // writer2 is open until the first line is read
   const std::string long_line = std::string(3 * csapp::rio_bufsize, 'z') + "\n";
-  std::thread feed([&, fd = writer2.get()] { csapp::write_all(fd, long_line + "end"); });
+  guarded_thread feed([&, fd = writer2.get()] { csapp::write_all(fd, long_line + "end"); },
+                      [&] { ::shutdown(reading2.get(), SHUT_RDWR); });
   csapp::reader whole(reading2.get());
   REQUIRE(whole.read_line(line));
   CHECK(line == long_line);
-  feed.join();
+  CHECK(feed.finish() == "");
   writer2.reset();
   REQUIRE(whole.read_line(line));
   CHECK(line == "end");
