@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <functional>
 #include <limits>
 #include <poll.h>
@@ -633,16 +634,29 @@ void bound_reads(int fd) {
   REQUIRE(::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit) == 0);
 }
 
-// Whether thread `tid` of this process is asleep inside read(2) on `fd` (from
-// /proc/self/task/<tid>/syscall: the call's number, then its arguments in hex).
+// A /proc file of thread `tid` of this process, or "" if it cannot be read. With read(2),
+// not a stream: the thread may end while we read, and a stream throws on that error.
+std::string thread_file(pid_t tid, const char* name) {
+  const std::string path = "/proc/self/task/" + std::to_string(tid) + "/" + name;
+  const csapp::unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return "";
+  char buf[512];
+  const ssize_t n = ::read(fd.get(), buf, sizeof buf);
+  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
+}
+
+// Whether thread `tid` of this process is asleep inside read(2) on `fd`: its state is S, and
+// its syscall file shows the call's number, then its arguments in hex, the descriptor first.
 bool asleep_in_read(pid_t tid, int fd) {
-  if (test_support::thread_state(tid) != 'S') return false;
-  const std::string call =
-      test_support::read_file("/proc/self/task/" + std::to_string(tid) + "/syscall");
+  const std::string stat = thread_file(tid, "stat");
+  const auto close_paren = stat.rfind(')');  // the command name may contain spaces
+  if (close_paren == std::string::npos || close_paren + 2 >= stat.size() ||
+      stat[close_paren + 2] != 'S')
+    return false;
   char want[64];
   std::snprintf(want, sizeof want, "%ld 0x%x ", static_cast<long>(SYS_read),
                 static_cast<unsigned>(fd));
-  return call.rfind(want, 0) == 0;
+  return thread_file(tid, "syscall").rfind(want, 0) == 0;
 }
 
 }  // namespace
