@@ -696,7 +696,9 @@ TEST_CASE("rio.a line read returns after the newline while the peer stays open")
       return line + "|" + std::to_string(in.buffered());
     };
   }
-  auto [peer, mine] = test_support::socket_pair();
+  auto fds = test_support::socket_pair();
+  csapp::unique_fd& peer = fds.first;
+  csapp::unique_fd& mine = fds.second;
   REQUIRE(::write(peer.get(), "one\ntwo", 7) == 7);
   std::string got;
   guarded_thread reader([&, fd = mine.get()] { got = read_line(fd); },
@@ -1225,7 +1227,9 @@ TEST_CASE(
   CHECK(pieces == std::vector<std::string>{"abcde", "fgh\n", "xy"});
 
   // Without a limit the same bytes come back as whole lines.
-  auto [writer2, reading2] = test_support::socket_pair();
+  auto fds2 = test_support::socket_pair();
+  csapp::unique_fd& writer2 = fds2.first;
+  csapp::unique_fd& reading2 = fds2.second;
   bound_reads(reading2.get());  // writer2 is open until the first line is read
   const std::string long_line = std::string(3 * csapp::rio_bufsize, 'z') + "\n";
   guarded_thread feed([&, fd = writer2.get()] { csapp::write_all(fd, long_line + "end"); },
