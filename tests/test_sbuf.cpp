@@ -155,6 +155,8 @@ bool descriptor_open(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
 }  // namespace
 
 TEST_CASE("sbuf.items come out in the order they went in also across the ring's wrap") {
+  // This thread's own buffer calls would block forever on a deadlocked buffer.
+  const test_support::hang_guard guard("a call on the buffer never returned");
   csapp::sbuf<int> buf(4);
   CHECK(buf.capacity() == 4);
   for (int i = 1; i <= 4; ++i) buf.insert(i);
@@ -174,6 +176,8 @@ TEST_CASE("sbuf.items come out in the order they went in also across the ring's 
 }
 
 TEST_CASE("sbuf.a move-only descriptor passes through and the slot keeps no copy") {
+  // This thread's own buffer calls would block forever on a deadlocked buffer.
+  const test_support::hang_guard guard("a call on the buffer never returned");
   auto [r, w] = test_support::pipe_pair();
   const int wfd = w.get();
   {
@@ -210,6 +214,8 @@ TEST_CASE("sbuf.4 producers and 4 consumers move 1000000 items and each arrives 
 }
 
 TEST_CASE("sbuf.a producer blocks while the buffer is full until a consumer removes one") {
+  // This thread's own buffer calls would block forever on a deadlocked buffer.
+  const test_support::hang_guard guard("a call on the buffer never returned");
   csapp::sbuf<int> buf(2);
   buf.insert(1);
   buf.insert(2);
@@ -230,6 +236,8 @@ TEST_CASE("sbuf.a producer blocks while the buffer is full until a consumer remo
 }
 
 TEST_CASE("sbuf.a consumer blocks while the buffer is empty until a producer inserts") {
+  // This thread's own buffer calls would block forever on a deadlocked buffer.
+  const test_support::hang_guard guard("a call on the buffer never returned");
   csapp::sbuf<int> buf(2);
   std::atomic<bool> inserted{false};
   std::atomic<bool> saw_insert{false};
@@ -265,6 +273,8 @@ TEST_CASE("sbuf.the book's sbuf_t: 4 producers and 4 consumers deliver each item
 }
 
 TEST_CASE("sbuf.the book's sbuf_t keeps FIFO order and blocks producers and consumers") {
+  // This thread's own buffer calls would block forever on a deadlocked buffer.
+  const test_support::hang_guard guard("a call on the buffer never returned");
   sbuf_t sp;
   sbuf_init(&sp, 2);
 

@@ -9,12 +9,14 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <dirent.h>
 #include <fstream>
 #include <functional>
+#include <mutex>
 #include <poll.h>
 #include <pthread.h>
 #include <string>
@@ -127,6 +129,39 @@ inline bool wait_while_progressing(const std::function<bool()>& done,
     seen = progress();
   }
 }
+
+// Ends the program, saying `what`, when the scope it guards has not finished within `limit`.
+// For a test whose own thread makes a call that a broken implementation blocks forever (a
+// deadlocked buffer): the test then fails at the event limit, with a reason, and not at
+// CTest's limit. The guard is a hang detector and never judges speed.
+class hang_guard {
+ public:
+  explicit hang_guard(const char* what, std::chrono::milliseconds limit = event_limit)
+      : watcher_([this, what, limit] {
+          std::unique_lock<std::mutex> lock(lock_);
+          if (!finished_.wait_for(lock, limit, [this] { return done_; })) {
+            std::fprintf(stderr, "%s: still stuck after %lld ms\n", what,
+                         static_cast<long long>(limit.count()));
+            std::_Exit(1);  // the stuck thread cannot be joined: end here
+          }
+        }) {}
+  hang_guard(const hang_guard&) = delete;
+  hang_guard& operator=(const hang_guard&) = delete;
+  ~hang_guard() {
+    {
+      std::lock_guard<std::mutex> guard(lock_);
+      done_ = true;
+    }
+    finished_.notify_one();
+    watcher_.join();
+  }
+
+ private:
+  std::mutex lock_;                   // guards done_
+  std::condition_variable finished_;  // signalled when the scope ends
+  bool done_ = false;                 // the scope ended
+  std::thread watcher_;               // last: it starts running at construction
+};
 
 // Interrupts a thread that is blocked in a system call, on purpose, to prove a retry.
 //
