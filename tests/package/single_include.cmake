@@ -15,8 +15,9 @@
 #                 code they compile comes from the single file.
 #
 # Other inputs: SOURCE_DIR (the top of the clone), WORK_DIR (scratch space in the build
-# tree), COMPILERS (compiler paths separated by commas) and DOCTEST_INCLUDE (doctest's
-# include directory, for MODE=build).
+# tree), COMPILERS (compiler paths separated by commas), DOCTEST_INCLUDE (doctest's
+# include directory, for MODE=build) and RIO_LINK_OPTIONS (how test_rio is linked: its
+# short-write hooks wrap send and write; tests/CMakeLists.txt names the options).
 cmake_minimum_required(VERSION 3.25)
 
 foreach(var MODE SOURCE_DIR WORK_DIR)
@@ -181,7 +182,7 @@ foreach(pair "${first_compiler}|c++17" "${last_compiler}|c++20")
   set(main ${WORK_DIR}/main-${label}-${std}.o)
   run_pair("test_rio.cpp and test_sbuf.cpp (${label} -std=${std})"
     ${compiler} -std=${std} ${test_flags} ${SOURCE_DIR}/tests/test_rio.cpp ${main}
-      -o ${WORK_DIR}/test_rio-${label}-${std} --
+      ${RIO_LINK_OPTIONS} -o ${WORK_DIR}/test_rio-${label}-${std} --
     ${compiler} -std=${std} ${test_flags} ${SOURCE_DIR}/tests/test_sbuf.cpp ${main}
       -o ${WORK_DIR}/test_sbuf-${label}-${std})
   math(EXPR built "${built} + 3")
